@@ -1,0 +1,1 @@
+"""crm_pipelines: a sales CRM's background work (metrics, reports, notifications, cleanup) on Dagster."""

@@ -1,0 +1,1 @@
+"""Run-failure alerting to Slack, Teams, email and Socket.IO."""

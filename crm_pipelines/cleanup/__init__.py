@@ -1,0 +1,1 @@
+"""Cleanup: `cleanup_job` removes expired and old data in batches."""

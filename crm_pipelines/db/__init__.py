@@ -1,0 +1,1 @@
+"""Schema migrations and SQL file loading."""

@@ -1,0 +1,33 @@
+"""The code location: every domain's definitions merged, with resources built from the settings.
+
+Loading this module validates every setting: a bad value stops the code location from loading
+with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from crm_pipelines import sources
+from crm_pipelines.alerting.definitions import build_defs as alerting_defs
+from crm_pipelines.cleanup.definitions import build_defs as cleanup_defs
+from crm_pipelines.notifications.definitions import build_defs as notifications_defs
+from crm_pipelines.reports.definitions import build_defs as reports_defs
+from crm_pipelines.resources.build import build_resources
+from crm_pipelines.seller_metrics.definitions import build_defs as seller_metrics_defs
+from crm_pipelines.settings import Settings, get_settings
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions.merge(
+        sources.build_defs(),
+        seller_metrics_defs(settings),
+        reports_defs(settings),
+        notifications_defs(settings),
+        cleanup_defs(settings),
+        alerting_defs(settings),
+        dg.Definitions(resources=build_resources(settings)),
+    )
+
+
+defs = build_definitions(get_settings())

@@ -1,0 +1,1 @@
+"""Notification checks: ops in `notification_checks_job`, driven by sensors."""

