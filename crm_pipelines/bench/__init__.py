@@ -1,0 +1,1 @@
+"""`crm-pipelines bench`: speed and memory against the bare SQL and the original service."""

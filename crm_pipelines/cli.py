@@ -1,0 +1,106 @@
+"""`crm-pipelines`: the command line. Every command validates the settings first, so a bad value
+stops it with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timezone
+
+import click
+
+from crm_pipelines.settings import Settings, SettingsError, get_settings
+
+
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as err:
+        raise click.ClickException(f"bad setting: {err}") from None
+
+
+@click.group()
+def main() -> None:
+    """A sales CRM's background work on Dagster: metrics, reports, notifications, cleanup."""
+
+
+@main.command("init-db")
+def init_db() -> None:
+    """Create or update the schema (applies the new files of sql/, once each)."""
+    from crm_pipelines.db.migrate import migrate
+    from crm_pipelines.resources.build import postgres_for_cli
+
+    settings = _settings()
+    postgres = postgres_for_cli(settings)
+    result = migrate(postgres.engine)
+    where = "embedded PostgreSQL" if settings.embedded_postgres else postgres.safe_dsn
+    for name in result.applied:
+        click.echo(f"applied {name}")
+    click.echo(f"schema up to date on {where} ({len(result.applied)} applied, "
+               f"{len(result.already_applied)} already there)")
+
+
+@main.command("seed-demo")
+@click.option("--tenants", default=2, show_default=True, type=int)
+@click.option("--sellers", default=25, show_default=True, type=int, help="sellers per tenant")
+@click.option("--days", default=90, show_default=True, type=int, help="days of history up to --now")
+@click.option("--seed", default=42, show_default=True, type=int)
+@click.option("--now", "now_text", default=None, help="ISO timestamp with offset; default: the current time")
+@click.option("--replace", is_flag=True, help="wipe existing CRM and pipeline rows first (demo databases only)")
+@click.option("--if-empty", is_flag=True, help="do nothing when the database already has tenants")
+def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, now_text: str | None,
+                      replace: bool, if_empty: bool) -> None:
+    """Fill the database with realistic, deterministic demo data."""
+    import sqlalchemy as sa
+
+    from crm_pipelines.db.migrate import migrate
+    from crm_pipelines.demo.seed import SeedError, seed_demo
+    from crm_pipelines.resources.build import postgres_for_cli
+
+    settings = _settings()
+    engine = postgres_for_cli(settings).engine
+    migrate(engine)
+    if if_empty:
+        with engine.connect() as conn:
+            if conn.execute(sa.text("SELECT count(*) FROM tenants")).scalar():
+                click.echo("demo data already there (--if-empty): nothing to do")
+                return
+    try:
+        now = datetime.fromisoformat(now_text) if now_text else datetime.now(timezone.utc)
+    except ValueError:
+        raise click.ClickException(f"--now={now_text!r} is not an ISO timestamp") from None
+    try:
+        result = seed_demo(engine, tenants=tenants, sellers=sellers, days=days, seed=seed, now=now,
+                           timezone=settings.crm_timezone, replace=replace)
+    except SeedError as err:
+        raise click.ClickException(str(err)) from None
+    counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())
+    click.echo(f"seeded {counts} in {result.seconds:.1f}s")
+
+
+@main.command("dev")
+@click.option("--port", default=3000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def dev(port: int, host: str) -> None:
+    """Initialise the database, seed the demo if empty, and start the Dagster UI and daemon."""
+    ctx = click.get_current_context()
+    ctx.invoke(init_db)
+    ctx.invoke(seed_demo_command, if_empty=True)
+    settings = _settings()
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, DAGSTER_HOME=str(settings.dagster_home))
+    click.echo(f"Dagster UI on http://{host}:{port}")
+    os.execvpe(sys.executable, [sys.executable, "-m", "dagster", "dev", "-m", "crm_pipelines.definitions",
+                                "-h", host, "-p", str(port)], env)
+
+
+def _register_optional_commands() -> None:
+    """Commands owned by their feature's package (health, bench)."""
+    from crm_pipelines.bench.cli import bench_command
+    from crm_pipelines.health.cli import health_command
+
+    main.add_command(health_command, "health")
+    main.add_command(bench_command, "bench")
+
+
+_register_optional_commands()

@@ -1,0 +1,1 @@
+"""`crm-pipelines health`: readiness and liveness of the deployment."""
