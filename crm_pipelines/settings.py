@@ -127,6 +127,13 @@ def _webhook(name: str, raw: str) -> str:
     return value
 
 
+def _http_url(name: str, raw: str) -> str:
+    value = raw.strip().rstrip("/")
+    if not re.match(r"^https?://[^/\s]+", value):
+        raise SettingsError(f"{name}={raw!r} is not an http(s) URL")
+    return value
+
+
 def _email(name: str, raw: str) -> str:
     value = raw.strip()
     if not re.match(r"^[^@\s,]+@[^@\s,]+$", value):
@@ -191,6 +198,8 @@ class Settings:
     slack_webhook_url: str | None = _setting("SLACK_WEBHOOK_URL", None, _webhook, secret=True)
     teams_webhook_url: str | None = _setting("TEAMS_WEBHOOK_URL", None, _webhook, secret=True)
     report_language: str = _setting("REPORT_LANGUAGE", "es", _choice("es", "en"))
+    # Where operators open the Dagster UI: failure alerts link to the run there.
+    dagster_webserver_url: str = _setting("DAGSTER_WEBSERVER_URL", "http://localhost:3000", _http_url)
     dagster_home: Path = _setting("DAGSTER_HOME", PROJECT_ROOT / "dagster_home", lambda n, r: Path(r))
 
     @property
