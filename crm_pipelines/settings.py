@@ -143,7 +143,10 @@ def _email(name: str, raw: str) -> str:
 
 def _emails(name: str, raw: str) -> tuple[str, ...]:
     parts = [p.strip() for p in raw.split(",") if p.strip()]
-    return tuple(_email(name, p) for p in parts)
+    for part in parts:
+        if not re.match(r"^[^@\s,]+@[^@\s,]+$", part):
+            raise SettingsError(f"{name}={raw!r}: {part!r} is not an email address")
+    return tuple(parts)
 
 
 def _secret(name: str, raw: str) -> str:

@@ -1,0 +1,50 @@
+"""The code location loads, names what SPEC section 6 names, and refuses a bad setting by name."""
+
+import os
+import subprocess
+import sys
+
+import dagster as dg
+
+from crm_pipelines.definitions import build_definitions, defs
+from crm_pipelines.settings import load_settings
+
+
+def test_defs_load_and_every_job_resolves():
+    repo = defs.get_repository_def()
+    for job in repo.get_all_jobs():
+        assert job.name
+    keys = {k.to_user_string() for k in defs.resolve_all_asset_keys()}
+    assert {"sellers", "conversations", "messages", "leads"} <= keys
+    assert set(defs.resources) >= {"postgres", "redis", "socketio"}
+
+
+def test_secrets_are_env_vars_not_values_in_the_resource_config():
+    built = build_definitions(load_settings({"POSTGRES_DSN": "postgresql://crm:hunter2@db/crm",
+                                             "REDIS_URL": "redis://:redispass@cache:6379/0"}))
+    pg = built.resources["postgres"]
+    assert isinstance(pg.dsn, dg.EnvVar) or "hunter2" not in repr(pg)
+    assert "hunter2" not in repr(built.resources["postgres"]._get_non_default_public_field_values())
+    assert "redispass" not in repr(built.resources["redis"]._get_non_default_public_field_values())
+
+
+def test_loading_with_a_bad_setting_names_the_variable():
+    env = dict(os.environ, CRM_TIMEZONE="Mars/Olympus")
+    proc = subprocess.run([sys.executable, "-c", "import crm_pipelines.definitions"],
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode != 0
+    assert "CRM_TIMEZONE='Mars/Olympus'" in proc.stderr
+
+
+def test_cli_commands_refuse_a_bad_setting_by_name():
+    env = dict(os.environ, HOT_LEAD_PROBABILITY_THRESHOLD="1.5")
+    proc = subprocess.run([sys.executable, "-m", "crm_pipelines.cli", "init-db"], env=env,
+                          capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "HOT_LEAD_PROBABILITY_THRESHOLD='1.5' must be at most 1" in proc.stderr
+
+
+def test_dagster_definitions_validate():
+    proc = subprocess.run([sys.executable, "-m", "dagster", "definitions", "validate", "-m",
+                           "crm_pipelines.definitions"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

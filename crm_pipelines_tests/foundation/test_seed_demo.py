@@ -1,0 +1,80 @@
+"""`seed-demo`: the same seed gives identical data; the data looks like a real CRM's."""
+
+from datetime import datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from crm_pipelines.demo.seed import SeedError, seed_demo
+
+NOW = datetime(2025, 3, 10, 15, 0, tzinfo=timezone.utc)
+
+
+def _fingerprint(engine) -> dict:
+    """An md5 of every row of every CRM table, in a stable order."""
+    queries = {
+        "tenants": "SELECT md5(string_agg(t::text, '|' ORDER BY id)) FROM tenants t",
+        "sellers": "SELECT md5(string_agg(s::text, '|' ORDER BY id)) FROM sellers s",
+        "conversations": "SELECT md5(string_agg(c::text, '|' ORDER BY id)) FROM conversations c",
+        "messages": "SELECT md5(string_agg(m::text, '|' ORDER BY id)) FROM messages m",
+        "leads": "SELECT md5(string_agg(l::text, '|' ORDER BY id)) FROM leads l",
+    }
+    with engine.connect() as conn:
+        return {t: conn.execute(sa.text(q)).scalar() for t, q in queries.items()}
+
+
+def test_same_seed_gives_identical_data(db):
+    kwargs = dict(tenants=2, sellers=5, days=10, now=NOW, timezone="America/Bogota", progress=False)
+    first = seed_demo(db, seed=7, **kwargs)
+    print_1 = _fingerprint(db)
+    second = seed_demo(db, seed=7, replace=True, **kwargs)
+    assert second.counts == first.counts
+    assert _fingerprint(db) == print_1
+    seed_demo(db, seed=8, replace=True, **kwargs)
+    assert _fingerprint(db)["messages"] != print_1["messages"]
+
+
+def test_demo_data_is_realistic(db):
+    result = seed_demo(db, tenants=2, sellers=10, days=14, seed=1, now=NOW, timezone="America/Bogota",
+                       progress=False)
+    assert result.counts["tenants"] == 2 and result.counts["sellers"] == 20
+    with db.connect() as conn:
+        def q(sql, **params):
+            return conn.execute(sa.text(sql), params).scalar()
+
+        # customers write between 8:00 and 22:00 local time
+        assert q("SELECT count(*) FROM conversations WHERE extract(hour FROM created_at AT TIME ZONE "
+                 "'America/Bogota') NOT BETWEEN 8 AND 22") == 0
+        # every sender type appears; nothing after `now`
+        assert set(conn.execute(sa.text("SELECT DISTINCT sender_type FROM messages")).scalars()) == {
+            "customer", "seller", "bot", "system"}
+        assert q("SELECT count(*) FROM messages WHERE created_at > :now", now=NOW) == 0
+        # leads reach every status, conversions carry a date, follow-ups only where they belong
+        assert q("SELECT count(DISTINCT status) FROM leads") == 6
+        assert q("SELECT count(*) FROM leads WHERE status = 'closed_won' AND converted_at IS NULL") == 0
+        assert q("SELECT count(*) FROM leads WHERE next_follow_up IS NOT NULL "
+                 "AND status NOT IN ('interested', 'negotiation')") == 0
+        assert q("SELECT count(*) FROM leads WHERE conversion_probability NOT BETWEEN 0 AND 1") == 0
+        # Spanish names, one manager per tenant, a departed seller in teams of ten
+        assert q("SELECT count(*) FROM sellers WHERE role = 'manager'") == 2
+        assert q("SELECT count(*) FROM sellers WHERE NOT is_active") == 2
+        assert q("SELECT count(*) FROM sellers WHERE name ~ '[áéíóúñ]'") > 0
+        # some sellers are slow: median reply delay differs a lot between the fastest and slowest
+        spread = conn.execute(sa.text("""
+            WITH r AS (
+              SELECT m.seller_id, m.created_at - lag(m.created_at) OVER (PARTITION BY m.conversation_id
+                     ORDER BY m.created_at, m.id) AS delay, m.sender_type,
+                     lag(m.sender_type) OVER (PARTITION BY m.conversation_id ORDER BY m.created_at, m.id) AS prev
+              FROM messages m WHERE m.sender_type IN ('customer', 'seller'))
+            SELECT max(med) / greatest(min(med), 1) FROM (
+              SELECT seller_id, percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM delay)) AS med
+              FROM r WHERE sender_type = 'seller' AND prev = 'customer' GROUP BY seller_id) x""")).scalar()
+        assert spread > 3
+
+
+def test_refuses_to_overwrite_without_replace(db):
+    seed_demo(db, tenants=1, sellers=2, days=2, seed=1, now=NOW, timezone="UTC", progress=False)
+    with pytest.raises(SeedError, match="--replace"):
+        seed_demo(db, tenants=1, sellers=2, days=2, seed=1, now=NOW, timezone="UTC", progress=False)
+    with pytest.raises(SeedError, match="--sellers"):
+        seed_demo(db, tenants=1, sellers=0, days=2, seed=1, now=NOW, timezone="UTC", replace=True, progress=False)
