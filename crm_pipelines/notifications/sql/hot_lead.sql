@@ -1,0 +1,43 @@
+-- Rule `hot_lead` (SPEC 3) for every tenant at once: an open lead (new or contacted) with an
+-- assigned seller, conversion_probability above :probability, and no contact for :idle_hours.
+-- The id carries the last contact's epoch (0 when never contacted): a new contact followed by a
+-- new idle spell notifies again. Insert-or-ignore as in unanswered.sql.
+-- Index: leads_hot_open_idx (partial on status IN ('new', 'contacted')).
+INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id,
+                           related_entity_type, related_entity_id, metadata, created_at, expires_at)
+SELECT 'hot_lead_' || l.id || '_' || coalesce(floor(extract(epoch FROM l.last_contact_time))::bigint, 0),
+       l.tenant_id,
+       'hot_lead',
+       format(:t_hot_lead_title, coalesce(c.customer_name, :t_unknown_customer)),
+       CASE WHEN l.last_contact_time IS NULL
+            THEN format(:t_hot_lead_message_never, coalesce(c.customer_name, :t_unknown_customer), x.percent)
+            ELSE format(:t_hot_lead_message, coalesce(c.customer_name, :t_unknown_customer), x.percent, x.hours_idle)
+       END,
+       'high',
+       l.assigned_seller_id,
+       'lead',
+       l.id::text,
+       jsonb_build_object('customer_name', c.customer_name, 'seller_name', s.name,
+                          'conversion_probability', l.conversion_probability,
+                          'last_contact_time', l.last_contact_time, 'hours_idle', x.hours_idle,
+                          'threshold_probability', CAST(:probability AS numeric),
+                          'threshold_idle_hours', CAST(:idle_hours AS numeric)),
+       CAST(:as_of AS timestamptz),
+       CAST(:as_of AS timestamptz) + make_interval(days => CAST(:retention_days AS integer))
+FROM leads AS l
+LEFT JOIN conversations AS c ON c.id = l.conversation_id
+LEFT JOIN sellers AS s ON s.id = l.assigned_seller_id
+CROSS JOIN LATERAL (
+    SELECT round(l.conversion_probability * 100) AS percent,
+           round(CAST(extract(epoch FROM CAST(:as_of AS timestamptz) - l.last_contact_time) AS numeric) / 3600, 1)
+           AS hours_idle
+) AS x
+WHERE l.status IN ('new', 'contacted')
+  AND l.conversion_probability > CAST(:probability AS numeric)
+  AND l.assigned_seller_id IS NOT NULL
+  AND (l.last_contact_time IS NULL
+       OR l.last_contact_time < CAST(:as_of AS timestamptz)
+                                - make_interval(secs => CAST(:idle_hours AS double precision) * 3600))
+ON CONFLICT (id) DO NOTHING
+RETURNING id, tenant_id, type, title, message, priority, recipient_id, related_entity_type,
+          related_entity_id, created_at;
