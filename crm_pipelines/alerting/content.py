@@ -1,0 +1,181 @@
+"""What an alert says: the job or assets, the partition, the failing step, the error's first lines
+and a link to the run in the Dagster UI, with every secret of the settings masked.
+
+The text comes from the run's own event log (the step failure events), so every channel says
+the same thing and a person can follow the link to the full stack trace.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit
+
+import dagster as dg
+
+from crm_pipelines.settings import Settings
+
+# Dagster's names for what a run covers (dagster._core.storage.tags).
+PARTITION_TAG = "dagster/partition"
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+ASSET_JOB_PREFIX = "__ASSET_JOB"
+
+ERROR_LINES = 4
+ERROR_CHARS = 600
+
+
+@dataclass(frozen=True)
+class Alert:
+    """One message to the operators: a failure (the first of a streak) or a recovery."""
+
+    kind: str  # "failure" or "recovery"
+    job: str
+    subject: str  # what failed, as a person names it: a job, or the assets of an ad-hoc run
+    assets: list[str]
+    partition: str | None
+    run_id: str
+    run_url: str
+    steps: list[str] = field(default_factory=list)
+    error: str = ""
+    at: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+    @property
+    def title(self) -> str:
+        where = f" (partition {self.partition})" if self.partition else ""
+        if self.kind == "recovery":
+            return f"Recovered: {self.subject}{where} succeeded again"
+        return f"Failed: {self.subject}{where}"
+
+    def lines(self) -> list[str]:
+        """The body as plain lines, shared by Slack, Teams and email."""
+        out = [f"Job: {self.job}"]
+        if self.assets:
+            out.append(f"Assets: {', '.join(self.assets)}")
+        if self.partition:
+            out.append(f"Partition: {self.partition}")
+        if self.steps:
+            out.append(f"Failed step: {', '.join(self.steps)}")
+        if self.error:
+            out.append("Error:")
+            out.extend("    " + line for line in self.error.splitlines())
+        if self.kind == "recovery":
+            out.append("The job succeeded after a failure streak; no further alerts until it fails again.")
+        out.append(f"Run: {self.run_url}")
+        return out
+
+    def as_event(self) -> dict[str, Any]:
+        """The Socket.IO payload: every field, plus the title."""
+        return {**asdict(self), "title": self.title}
+
+
+def run_subject(run: dg.DagsterRun) -> tuple[str, list[str]]:
+    """A named job is its name; an ad-hoc materialization (Dagster's hidden asset job) is its assets."""
+    assets = sorted(key.to_user_string() for key in (run.asset_selection or ()))
+    if run.job_name.startswith(ASSET_JOB_PREFIX) and assets:
+        return ", ".join(assets), assets
+    return run.job_name, assets
+
+
+def run_partition(run: dg.DagsterRun) -> str | None:
+    if run.tags.get(PARTITION_TAG):
+        return run.tags[PARTITION_TAG]
+    start, end = run.tags.get(RANGE_START_TAG), run.tags.get(RANGE_END_TAG)
+    if start and end:
+        return start if start == end else f"{start}...{end}"
+    return None
+
+
+def run_url(settings: Settings, run_id: str) -> str:
+    return f"{settings.dagster_webserver_url}/runs/{run_id}"
+
+
+def first_lines(text: str, lines: int = ERROR_LINES, chars: int = ERROR_CHARS) -> str:
+    kept = "\n".join(line.rstrip() for line in text.strip().splitlines()[:lines])
+    return kept if len(kept) <= chars else kept[: chars - 1] + "…"
+
+
+def step_errors(instance: dg.DagsterInstance, run: dg.DagsterRun) -> tuple[list[str], str]:
+    """The failed steps and the first error's first lines; the run failure message when no step
+    failed (a run that died before or between steps)."""
+    records = instance.get_records_for_run(
+        run_id=run.run_id, of_type={dg.DagsterEventType.STEP_FAILURE, dg.DagsterEventType.RUN_FAILURE}
+    ).records
+    steps: list[str] = []
+    error = ""
+    run_message = ""
+    for record in records:
+        event = record.event_log_entry.dagster_event
+        if event is None:
+            continue
+        if event.event_type == dg.DagsterEventType.RUN_FAILURE:
+            run_message = event.message or ""
+            continue
+        steps.append(event.step_key or "?")
+        info = event.step_failure_data.error if event.step_failure_data else None
+        if info is not None and not error:
+            error = _error_text(info)
+    return steps, first_lines(error or run_message)
+
+
+def _error_text(info: Any) -> str:
+    """The message of the error, and of its cause when Dagster wrapped it (a user code error
+    boundary says only where it happened)."""
+    text = _strip_class_path(info.message)
+    cause = info.cause
+    if cause is not None and ("while executing" in text or "Error occurred" in text):
+        text = _strip_class_path(cause.message)
+    return text
+
+
+def _strip_class_path(message: str) -> str:
+    # "dagster._core.definitions.events.Failure: bad setting" -> "Failure: bad setting"
+    return re.sub(r"^(?:[\w]+\.)+(\w+: )", r"\1", message.strip())
+
+
+def secrets_of(settings: Settings) -> list[str]:
+    """Every value that must never leave the process: DSN and Redis passwords, webhook URLs and
+    their paths, the SMTP password."""
+    found: list[str] = []
+    for url in (settings.postgres_dsn, settings.redis_url):
+        if url:
+            found.append(url)
+            password = urlsplit(url).password
+            if password:
+                found.append(password)
+    for hook in (settings.slack_webhook_url, settings.teams_webhook_url):
+        if hook:
+            found.append(hook)
+            path = urlsplit(hook).path
+            if len(path) > 1:
+                found.append(path)
+                found.extend(part for part in path.split("/") if len(part) >= 8)
+    if settings.smtp_password:
+        found.append(settings.smtp_password)
+    # longest first, so a URL is masked whole before its parts
+    return sorted(set(found), key=len, reverse=True)
+
+
+def mask(text: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        text = text.replace(secret, "***")
+    return text
+
+
+def build_alert(kind: str, settings: Settings, instance: dg.DagsterInstance, run: dg.DagsterRun) -> Alert:
+    subject, assets = run_subject(run)
+    steps, error = step_errors(instance, run) if kind == "failure" else ([], "")
+    secrets = secrets_of(settings)
+    return Alert(
+        kind=kind,
+        job=run.job_name,
+        subject=mask(subject, secrets),
+        assets=assets,
+        partition=run_partition(run),
+        run_id=run.run_id,
+        run_url=run_url(settings, run.run_id),
+        steps=steps,
+        error=mask(error, secrets),
+    )

@@ -1,0 +1,70 @@
+"""The failure and recovery sensors: every job and asset run of this code location.
+
+No `monitored_jobs` (and `monitor_all_code_locations=False`): Dagster then watches every job of
+the code location, including jobs other packages add later and ad-hoc asset materializations.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from crm_pipelines.alerting.channels import configured_channels, send_alert
+from crm_pipelines.alerting.content import build_alert
+from crm_pipelines.alerting.streaks import ends_failure_streak, starts_failure_streak
+from crm_pipelines.settings import Settings
+
+FAILURE_SENSOR = "pipeline_failure_alert_sensor"
+RECOVERY_SENSOR = "pipeline_recovery_alert_sensor"
+INTERVAL_SECONDS = 30
+# The sensors return None, never a SkipReason: Dagster's run status sensor ends its tick at the
+# first run whose handler returns something, so a SkipReason would leave the other runs of the
+# tick for later ticks.
+
+
+def _status(settings: Settings) -> dg.DefaultSensorStatus:
+    return dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks else dg.DefaultSensorStatus.STOPPED
+
+
+def _delivered(outcome: dict[str, bool]) -> str:
+    return ", ".join(f"{channel}={'ok' if ok else 'failed'}" for channel, ok in outcome.items()) or "no channel configured"
+
+
+def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
+    channels = ", ".join(configured_channels(settings)) or "none configured"
+
+    @dg.run_failure_sensor(
+        name=FAILURE_SENSOR,
+        default_status=_status(settings),
+        minimum_interval_seconds=INTERVAL_SECONDS,
+        description=(
+            "Alerts the operators when a job or asset run of this code location fails: the first "
+            f"failure of a streak only (channels: {channels})."
+        ),
+    )
+    def pipeline_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
+        run = context.dagster_run
+        if not starts_failure_streak(context.instance, run):
+            context.log.info(f"run {run.run_id} of {run.job_name} failed again: alerted at the start of the streak")
+            return None
+        alert = build_alert("failure", settings, context.instance, run)
+        outcome = send_alert(settings, alert)
+        context.log.info(f"failure alert for run {run.run_id} of {alert.subject}: {_delivered(outcome)}")
+        return None
+
+    @dg.run_status_sensor(
+        name=RECOVERY_SENSOR,
+        run_status=dg.DagsterRunStatus.SUCCESS,
+        default_status=_status(settings),
+        minimum_interval_seconds=INTERVAL_SECONDS,
+        description="Tells the operators once when a job that was failing succeeds again.",
+    )
+    def pipeline_recovery_alert_sensor(context: dg.RunStatusSensorContext) -> None:
+        run = context.dagster_run
+        if not ends_failure_streak(context.instance, run):
+            return None
+        alert = build_alert("recovery", settings, context.instance, run)
+        outcome = send_alert(settings, alert)
+        context.log.info(f"recovery alert for run {run.run_id} of {alert.subject}: {_delivered(outcome)}")
+        return None
+
+    return [pipeline_failure_alert_sensor, pipeline_recovery_alert_sensor]
