@@ -1,0 +1,89 @@
+"""Fixtures of the report tests: the hand-built day of SPEC section 5 (a tenant with five
+sellers, a week of history and the day's notifications; a second tenant with nothing)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import dagster as dg
+import pytest
+import sqlalchemy as sa
+
+from crm_pipelines.reports.assets import build_daily_report_asset
+from crm_pipelines.settings import Settings
+from crm_pipelines_tests.reports.factories import add_metrics, add_notification, add_seller, add_tenant
+
+DAY = date(2026, 11, 20)
+TZ = "America/Bogota"  # UTC-5: the day's notifications are counted by local midnight
+
+
+@dataclasses.dataclass
+class Acme:
+    tenant_id: int
+    quiet_tenant_id: int
+    sellers: dict[str, str]
+
+
+def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) -> Acme:
+    """Acme (ceo@acme.test) and Quiet (no ceo_email, no activity). Seller keys a..e map to names."""
+    names = {"a": "Ana López", "b": "Bruno Díaz", "c": "Carla Ruiz", "d": "Diego Mora", "e": "Eva Gil"}
+    names.update(seller_names or {})
+    local = ZoneInfo(TZ)
+    with db.begin() as conn:
+        acme = add_tenant(conn, "Acme", "ceo@acme.test")
+        quiet = add_tenant(conn, "Quiet", None)
+        ids = {k: add_seller(conn, acme, n) for k, n in names.items()}
+        add_metrics(conn, acme, ids["a"], DAY, conversations_active=10, conversations_new=3, conversations_unanswered=2,
+                    messages_sent=40, replies=20, avg_response_time_minutes=6.0, leads_generated=4, leads_converted=1,
+                    hot_leads_open=1, productivity_score=7.5)
+        add_metrics(conn, acme, ids["b"], DAY, conversations_active=6, conversations_new=2, conversations_unanswered=7,
+                    messages_sent=12, replies=10, avg_response_time_minutes=45.0, leads_generated=2, leads_converted=2,
+                    hot_leads_open=3, follow_ups_due=2, productivity_score=7.5)
+        add_metrics(conn, acme, ids["c"], DAY, conversations_active=4, conversations_new=1, messages_sent=20,
+                    replies=10, avg_response_time_minutes=12.0, leads_generated=2, leads_converted=1,
+                    follow_ups_due=1, productivity_score=8.2)
+        add_metrics(conn, acme, ids["d"], DAY, productivity_score=1.0)  # inactive all day
+        add_metrics(conn, acme, ids["e"], DAY, conversations_active=2, messages_sent=8, replies=5,
+                    avg_response_time_minutes=10.0, leads_generated=1, leads_converted=1, productivity_score=7.5)
+        # The week before: only two days have rows (Ana alone); D-8 is outside the baseline.
+        add_metrics(conn, acme, ids["a"], DAY - timedelta(days=1), conversations_active=8, messages_sent=10,
+                    replies=10, avg_response_time_minutes=10.0, leads_generated=3, leads_converted=1)
+        add_metrics(conn, acme, ids["a"], DAY - timedelta(days=2), conversations_active=12, messages_sent=10,
+                    replies=10, avg_response_time_minutes=20.0, leads_generated=5, leads_converted=3)
+        add_metrics(conn, acme, ids["a"], DAY - timedelta(days=8), conversations_active=100, messages_sent=100,
+                    replies=100, avg_response_time_minutes=99.0, leads_generated=50, leads_converted=50)
+        # Notifications: local day D runs from D 05:00 UTC to D+1 05:00 UTC.
+        start = datetime(DAY.year, DAY.month, DAY.day, tzinfo=local)
+        for minutes in (1, 60, 23 * 60 + 30):  # 00:01, 01:00 and 23:30 local
+            add_notification(conn, acme, "unanswered", start + timedelta(minutes=minutes))
+        add_notification(conn, acme, "hot_lead", start + timedelta(hours=12))
+        add_notification(conn, acme, "performance_alert", start + timedelta(hours=9))
+        add_notification(conn, acme, "unanswered", start - timedelta(minutes=1))  # previous local day
+        add_notification(conn, acme, "followup", start + timedelta(days=1))  # next local day
+        add_notification(conn, quiet, "unanswered", start - timedelta(hours=2))  # Quiet's, previous day
+    return Acme(acme, quiet, ids)
+
+
+@pytest.fixture
+def report_settings(settings: Settings) -> Settings:
+    return dataclasses.replace(settings, crm_timezone=TZ)
+
+
+def daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
+    return build_daily_report_asset(settings)
+
+
+def run_report(settings: Settings, resources: dict, day: date = DAY, deliver: bool = False,
+               attempts: int = 3, backoff: float = 0.01, partition_range: tuple[str, str] | None = None,
+               tags: dict | None = None) -> dg.ExecuteInProcessResult:
+    config = {"ops": {"daily_report": {"config": {
+        "deliver": deliver, "delivery_attempts": attempts, "delivery_backoff_seconds": backoff}}}}
+    kwargs: dict = {"partition_key": day.isoformat()} if partition_range is None else {}
+    if partition_range is not None:
+        kwargs["tags"] = {"dagster/asset_partition_range_start": partition_range[0],
+                          "dagster/asset_partition_range_end": partition_range[1]}
+    if tags:
+        kwargs["tags"] = kwargs.get("tags", {}) | tags
+    return dg.materialize([daily_report_asset(settings)], resources=resources, run_config=config, **kwargs)
