@@ -1,0 +1,27 @@
+# The image of the crm_pipelines code location. docker-compose.yml runs it as the gRPC code
+# server, the webserver, the daemon, and (DockerRunLauncher) as the container of every run.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DAGSTER_HOME=/opt/dagster/dagster_home
+
+WORKDIR /opt/dagster/app
+
+# The pinned Dagster set and every other dependency come from setup.py. Installed in place
+# (-e) because the schema files in sql/ sit beside the package, where `crm-pipelines init-db`
+# looks for them.
+COPY . .
+RUN pip install -e . \
+    && mkdir -p "$DAGSTER_HOME/storage" \
+    && cp dagster.yaml workspace.yaml "$DAGSTER_HOME/" \
+    && useradd --create-home --uid 1000 dagster \
+    && chown -R dagster "$DAGSTER_HOME"
+
+USER dagster
+
+EXPOSE 4000
+
+CMD ["dagster", "api", "grpc", "-h", "0.0.0.0", "-p", "4000", "-m", "crm_pipelines.definitions"]
