@@ -31,9 +31,10 @@ ALERT_EVENT = "pipeline_alert"
 ALERT_ROOM = "alerts:ops"
 TIMEOUT_SECONDS = 10
 
-_silent = logging.getLogger("crm_pipelines.alerting.slack_transport")
-_silent.addHandler(logging.NullHandler())
-_silent.propagate = False
+# A logger outside logging's tree (no parent, so nothing reaches the root handlers even when a
+# later dictConfig resets `propagate` on the named loggers) and disabled.
+_silent = logging.Logger("crm_pipelines.alerting.slack_transport", level=logging.CRITICAL)
+_silent.disabled = True
 
 
 def configured_channels(settings: Settings) -> list[str]:

@@ -21,7 +21,6 @@ from crm_pipelines.settings import Settings
 PARTITION_TAG = "dagster/partition"
 RANGE_START_TAG = "dagster/asset_partition_range_start"
 RANGE_END_TAG = "dagster/asset_partition_range_end"
-ASSET_JOB_PREFIX = "__ASSET_JOB"
 
 ERROR_LINES = 4
 ERROR_CHARS = 600
@@ -71,10 +70,27 @@ class Alert:
         return {**asdict(self), "title": self.title}
 
 
-def run_subject(run: dg.DagsterRun) -> tuple[str, list[str]]:
-    """A named job is its name; an ad-hoc materialization (Dagster's hidden asset job) is its assets."""
-    assets = sorted(key.to_user_string() for key in (run.asset_selection or ()))
-    if run.job_name.startswith(ASSET_JOB_PREFIX) and assets:
+def is_hidden_job(job_name: str) -> bool:
+    """Dagster's own jobs for ad-hoc materializations (`__ASSET_JOB`, `__ephemeral_asset_job__`)."""
+    return job_name.startswith("__")
+
+
+def run_assets(instance: dg.DagsterInstance, run: dg.DagsterRun) -> list[str]:
+    """The run's assets: its selection, or what it planned to materialize when it has none
+    (a run of a whole asset job)."""
+    keys = set(run.asset_selection or ())
+    if not keys:
+        planned = instance.get_records_for_run(
+            run_id=run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION_PLANNED).records
+        keys = {r.event_log_entry.dagster_event.asset_key for r in planned
+                if r.event_log_entry.dagster_event is not None and r.event_log_entry.dagster_event.asset_key}
+    return sorted(key.to_user_string() for key in keys)
+
+
+def run_subject(instance: dg.DagsterInstance, run: dg.DagsterRun) -> tuple[str, list[str]]:
+    """A named job is its name; an ad-hoc materialization (a hidden asset job) is its assets."""
+    assets = run_assets(instance, run)
+    if is_hidden_job(run.job_name) and assets:
         return ", ".join(assets), assets
     return run.job_name, assets
 
@@ -165,7 +181,7 @@ def mask(text: str, secrets: list[str]) -> str:
 
 
 def build_alert(kind: str, settings: Settings, instance: dg.DagsterInstance, run: dg.DagsterRun) -> Alert:
-    subject, assets = run_subject(run)
+    subject, assets = run_subject(instance, run)
     steps, error = step_errors(instance, run) if kind == "failure" else ([], "")
     secrets = secrets_of(settings)
     return Alert(

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from crm_pipelines.alerting.content import ASSET_JOB_PREFIX
+from crm_pipelines.alerting.content import is_hidden_job
 
 WILL_RETRY_TAG = "dagster/will_retry"
 # How far back to look for the previous finished run of the same streak.
@@ -28,7 +28,7 @@ def _location(run: dg.DagsterRun) -> str | None:
 def same_streak(run: dg.DagsterRun, other: dg.DagsterRun) -> bool:
     if other.job_name != run.job_name or _location(other) != _location(run):
         return False
-    if run.job_name.startswith(ASSET_JOB_PREFIX):
+    if is_hidden_job(run.job_name):
         return frozenset(other.asset_selection or ()) == frozenset(run.asset_selection or ())
     return True
 
