@@ -27,9 +27,23 @@ def transient_retry_policy(settings: Settings) -> dg.RetryPolicy:
     )
 
 
+# An OperationalError at connect time is also what a wrong POSTGRES_DSN gives: those are bad
+# settings, and retrying them only delays the message an operator needs.
+_CONFIGURATION_ERRORS = (
+    "password authentication failed",
+    "no pg_hba.conf entry",
+    "does not exist",  # database "x" / role "x" does not exist
+    "invalid dsn",
+    "could not translate host name",
+    "invalid connection option",
+)
+
+
 def is_transient(err: BaseException) -> bool:
     """Connection-level trouble that a later attempt may not meet."""
     if isinstance(err, sa.exc.DBAPIError):
+        if any(marker in str(err.orig).lower() for marker in _CONFIGURATION_ERRORS):
+            return False
         # connection_invalidated: the connection died under us (server restart, pg_terminate_backend)
         if err.connection_invalidated or isinstance(err, (sa.exc.OperationalError, sa.exc.InterfaceError)):
             return True
