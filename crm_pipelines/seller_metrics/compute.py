@@ -1,0 +1,124 @@
+"""seller_metrics computed in PostgreSQL: one set-based statement for a whole window of days.
+
+Stable public names (the benchmark, issue 8, times the Dagster path against the bare SQL with them):
+
+- `SELECT_METRICS` / `sql/select_metrics.sql`: the computing SELECT. Params `:start_date`,
+  `:end_date` (local dates, end exclusive), `:now`, `:tz`, `:unanswered_hours`,
+  `:hot_threshold`, `:hot_idle_hours`; one row per active seller and day, in the column order of
+  the `seller_metrics` table. `select_params(...)` builds the params from the settings.
+- `write_seller_metrics(conn, start_date, end_date, now, settings) -> WriteStats`: replaces the
+  window's rows (DELETE + INSERT ... SELECT) in ONE transaction, under an advisory lock so that
+  overlapping writers run one after the other.
+- `read_day(conn, period)`: a day's rows (with seller names) for the cache, events and preview.
+
+Days that have not begun at `now` get no rows; today's cut-off is `now` (SPEC section 2).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from crm_pipelines.db.sql_files import load_sql
+from crm_pipelines.settings import Settings
+
+SELECT_METRICS: sa.TextClause = load_sql(__file__, "select_metrics.sql")
+
+# The SELECT lives alone in its file so that the benchmark can time it bare; the INSERT is the
+# same text behind sql/insert_into.sql's column list (static SQL joined, no values in it).
+INSERT_METRICS: sa.TextClause = sa.text(load_sql(__file__, "insert_into.sql").text + SELECT_METRICS.text)
+
+
+@dataclass
+class WriteStats:
+    """What one write did: enough for the asset's metadata, the cache and the events."""
+
+    start_date: date
+    end_date: date
+    rows_deleted: int
+    rows_written: int
+    rows_per_tenant: dict[int, int]
+    sellers_active_per_tenant: dict[int, int]
+    latest_period: date | None  # the window's latest day with rows
+    later_period_exists: bool  # seller_metrics already holds a day after latest_period
+    sql_seconds: float
+    latest_rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def sellers_active(self) -> int:
+        return sum(self.sellers_active_per_tenant.values())
+
+
+def select_params(start_date: date, end_date: date, now: datetime, settings: Settings) -> dict[str, Any]:
+    if now.tzinfo is None:
+        raise ValueError(f"now={now.isoformat()} needs a timezone")
+    return {
+        "start_date": start_date,
+        "end_date": end_date,
+        "now": now,
+        "tz": settings.crm_timezone,
+        "unanswered_hours": settings.unanswered_conversation_hours,
+        "hot_threshold": settings.hot_lead_probability_threshold,
+        "hot_idle_hours": settings.hot_lead_idle_hours,
+    }
+
+
+def write_seller_metrics(conn: sa.Connection, start_date: date, end_date: date, now: datetime,
+                         settings: Settings) -> WriteStats:
+    """Replace the rows of the local days [start_date, end_date) in one transaction.
+
+    With a connection already in a transaction the work joins it (the caller commits);
+    otherwise it runs in its own transaction, committed here.
+    """
+    if end_date <= start_date:
+        raise ValueError(f"empty window: {start_date} .. {end_date}")
+    if conn.in_transaction():
+        return _write(conn, start_date, end_date, now, settings)
+    with conn.begin():
+        return _write(conn, start_date, end_date, now, settings)
+
+
+def _write(conn: sa.Connection, start_date: date, end_date: date, now: datetime,
+           settings: Settings) -> WriteStats:
+    window = {"start_date": start_date, "end_date": end_date}
+    conn.execute(load_sql(__file__, "lock_writer.sql"))
+    deleted = conn.execute(load_sql(__file__, "delete_window.sql"), window).rowcount
+    started = time.perf_counter()
+    written = conn.execute(INSERT_METRICS, select_params(start_date, end_date, now, settings)).rowcount
+    sql_seconds = time.perf_counter() - started
+    summary = conn.execute(load_sql(__file__, "window_summary.sql"), window).mappings().all()
+    latest = max((r["latest_period"] for r in summary), default=None)
+    in_table = max((r["latest_period_in_table"] for r in summary), default=None)
+    return WriteStats(
+        start_date=start_date,
+        end_date=end_date,
+        rows_deleted=deleted,
+        rows_written=written,
+        rows_per_tenant={r["tenant_id"]: r["rows_written"] for r in summary},
+        sellers_active_per_tenant={r["tenant_id"]: r["sellers_active"] for r in summary},
+        latest_period=latest,
+        later_period_exists=latest is not None and in_table is not None and in_table > latest,
+        sql_seconds=sql_seconds,
+        latest_rows=read_day(conn, latest) if latest is not None else [],
+    )
+
+
+def read_day(conn: sa.Connection, period: date) -> list[dict[str, Any]]:
+    """Every seller's row of `period`, ranked sellers first, with `seller_name`."""
+    return [dict(r) for r in conn.execute(load_sql(__file__, "day_rows.sql"), {"period": period}).mappings()]
+
+
+def metric_values(row: dict[str, Any], drop: Sequence[str] = ("tenant_id", "period", "seller_name")) -> dict[str, Any]:
+    """A row as the cache and the events carry it (JSON-ready values)."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        if key in drop:
+            continue
+        out[key] = value.isoformat() if isinstance(value, (date, datetime)) else (
+            str(value) if key == "seller_id" else value)
+    return out
