@@ -1,0 +1,118 @@
+"""Fixtures of the deployment tests: the production deployment running as local processes.
+
+`deployment` starts, once per test session, a gRPC code server, `dagster-webserver` and
+`dagster-daemon run` on a fresh Dagster storage database and a fresh CRM database (both on the
+real PostgreSQL, both dropped at the end), and stops every process group at the end, also when
+a test failed. Process logs are kept under test-artifacts/deployment/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from crm_pipelines.db.migrate import migrate
+from crm_pipelines.settings import PROJECT_ROOT
+from crm_pipelines_tests.conftest import create_database, drop_database
+from crm_pipelines_tests.deployment.crm_data import SmallCRM, build_small_crm
+from crm_pipelines_tests.deployment.graphql_api import OperatorAPI
+from crm_pipelines_tests.deployment.harness import Deployment, wait_until
+
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "deployment: starts the deployment's processes (code server, webserver, daemon); "
+                   "slow, but part of the normal suite")
+
+
+@dataclass
+class RunningDeployment:
+    deployment: Deployment
+    api: OperatorAPI
+    crm: sa.Engine
+    crm_dsn: str
+    small_crm: SmallCRM
+
+    @property
+    def webserver_url(self) -> str:
+        return self.deployment.webserver_url
+
+
+def _settings_env(crm_dsn: str, redis_url: str) -> dict[str, str]:
+    """The processes' environment: this machine's, minus any setting a developer may have
+    exported, plus the test's own settings."""
+    from dataclasses import fields
+
+    from crm_pipelines.settings import Settings
+
+    ours = {f.metadata["env"] for f in fields(Settings)}
+    env = {k: v for k, v in os.environ.items() if k not in ours}
+    env.update({
+        "POSTGRES_DSN": crm_dsn,
+        "REDIS_URL": redis_url,
+        "SOCKETIO_CHANNEL": f"socketio_deploy_{uuid.uuid4().hex[:8]}",
+        "CRM_TIMEZONE": "UTC",
+        # sensors and schedules start STOPPED: the tests switch on what they exercise
+        "ENABLE_SCHEDULED_TASKS": "false",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+@pytest.fixture(scope="session")
+def deployment(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDeployment]:
+    crm_dsn = create_database("crm_deploy")
+    storage_url = create_database("dagster_deploy")
+    log_dir = ARTIFACTS / "deployment"
+    shutil.rmtree(log_dir, ignore_errors=True)
+    log_dir.mkdir(parents=True)
+    crm = sa.create_engine(crm_dsn, poolclass=sa.pool.NullPool)
+    running: Deployment | None = None
+    try:
+        migrate(crm)
+        yesterday = datetime.now(timezone.utc).date() - timedelta(days=1)
+        small_crm = build_small_crm(crm, answered_day=yesterday - timedelta(days=10))
+        running = Deployment(tmp_path_factory.mktemp("dagster_home"), storage_url,
+                             _settings_env(crm_dsn, redis_url), log_dir)
+        running.start()
+        api = OperatorAPI(running.webserver_port)
+        wait_until(api.location_loaded, 60, "the webserver to load the crm_pipelines location")
+        wait_until(lambda: not api.unhealthy_daemons(), 120, "every daemon's first heartbeat")
+        yield RunningDeployment(running, api, crm, crm_dsn, small_crm)
+    except BaseException:
+        if running is not None:
+            print(running.logs())
+        raise
+    finally:
+        if running is not None:
+            running.stop()
+        crm.dispose()
+        drop_database(crm_dsn)
+        drop_database(storage_url)
+
+
+@pytest.fixture
+def deployed(deployment: RunningDeployment, request: pytest.FixtureRequest) -> Iterator[RunningDeployment]:
+    """The session's deployment; prints the processes' logs when the test using it failed."""
+    yield deployment
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        print(deployment.deployment.logs())
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
