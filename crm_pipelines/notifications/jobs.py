@@ -13,8 +13,8 @@ import dagster as dg
 from pydantic import Field
 
 from crm_pipelines.concurrency import one_at_a_time
-from crm_pipelines.notifications.checks import run_rule
-from crm_pipelines.notifications.delivery import deliver
+from crm_pipelines.notifications.checks import NewNotification, run_rule
+from crm_pipelines.notifications.delivery import DeliveryReport, deliver
 from crm_pipelines.notifications.thresholds import RULES, CheckPlan, ThresholdError, Thresholds, validate_rules
 from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.resources.redis import RedisResource
@@ -89,15 +89,21 @@ def build_notification_checks_job(settings: Settings) -> dg.JobDefinition:
     return notification_checks_job
 
 
+def check_and_send(rule: str, plan: CheckPlan, postgres: PostgresResource, redis: RedisResource,
+                   socketio: SocketIOResource, settings: Settings) -> tuple[list[NewNotification], DeliveryReport]:
+    """One rule: write its new notifications (committed), then send exactly those."""
+    created = run_rule(postgres, rule, plan.thresholds, plan.as_of, settings)
+    # Committed: from here on nothing can undo the rows; sending is best effort.
+    return created, deliver(created, redis, socketio)
+
+
 def _rule_op(rule: str, settings: Settings, retry_policy: dg.RetryPolicy) -> dg.OpDefinition:
     @dg.op(name=f"check_{rule}", retry_policy=retry_policy, ins={"plan": dg.In(CheckPlan)},
            description=f"Write the new `{rule}` notifications of every tenant, then send them.")
     def check_rule(context: dg.OpExecutionContext, plan: CheckPlan, postgres: PostgresResource,
                    redis: RedisResource, socketio: SocketIOResource) -> dg.Output[int]:
         with retry_only_transient():
-            created = run_rule(postgres, rule, plan.thresholds, plan.as_of, settings)
-        # Committed: from here on nothing can undo the rows; sending is best effort.
-        report = deliver(created, redis, socketio)
+            created, report = check_and_send(rule, plan, postgres, redis, socketio, settings)
         if not report.complete:
             context.log.warning(
                 f"{report.not_sent} of {report.created} new `{rule}` notifications were not sent "
