@@ -1,9 +1,53 @@
-"""`crm-pipelines bench` (being built under issue 8)."""
+"""`crm-pipelines bench`: speed and memory of the pipelines against the bare SQL and the original
+per-seller service, on a generated data set kept in its own database (crm_bench_<scale>)."""
+
+from __future__ import annotations
+
+import json
+import sys
 
 import click
 
+from crm_pipelines.bench.scales import SCALES
+
 
 @click.command()
-def bench_command() -> None:
-    """Measure the pipelines against the bare SQL and the original per-seller approach."""
-    raise click.ClickException("bench is not built yet (issue 8)")
+@click.option("--scale", type=click.Choice(list(SCALES)), default="small", show_default=True,
+              help="small: 1x5 sellers x 14 days; medium: 2x100 x 180 days; large: 4x250 x 365 days")
+@click.option("--dsn", default=None, metavar="URL",
+              help="the bench database (created if missing); default: crm_bench_<scale> on the server of "
+                   "POSTGRES_DSN, or on the embedded server when it is unset")
+@click.option("--repeat", default=3, show_default=True, type=click.IntRange(1, 20),
+              help="runs of each measurement; the median is reported")
+@click.option("--rebuild", is_flag=True, help="rebuild the data set even if the database already has it")
+@click.option("--json", "as_json", is_flag=True, help="print the full result as JSON (for machines)")
+@click.option("--markdown", "markdown_path", default=None, type=click.Path(dir_okay=False),
+              help="also write the tables to this file (Markdown)")
+def bench_command(scale: str, dsn: str | None, repeat: int, rebuild: bool, as_json: bool,
+                  markdown_path: str | None) -> None:
+    """Measure the pipelines against the bare SQL and the original per-seller approach.
+
+    Exits 1 when the three paths do not compute the same seller_metrics rows.
+    """
+    from crm_pipelines.bench.bare_sql import BareSqlUnavailable
+    from crm_pipelines.bench.dagster_runs import DagsterRunFailed
+    from crm_pipelines.bench.report import render
+    from crm_pipelines.bench.runner import BenchOptions, run_benchmark
+    from crm_pipelines.cli import _settings
+
+    options = BenchOptions(scale=SCALES[scale], dsn=dsn, repeat=repeat, rebuild=rebuild)
+    command = " ".join(["crm-pipelines bench", f"--scale {scale}"] + ([f"--repeat {repeat}"] if repeat != 3 else []))
+    try:
+        result = run_benchmark(options, _settings(), log=lambda text: click.echo(text, err=True))
+    except (BareSqlUnavailable, DagsterRunFailed) as err:
+        raise click.ClickException(str(err)) from None
+    result["command"] = command
+    table = render(result, command)
+    if markdown_path:
+        with open(markdown_path, "w") as out:
+            out.write(table + "\n")
+    click.echo(json.dumps(result, indent=2, default=str) if as_json else table)
+    if not result["ok"]:
+        click.echo("MISMATCH: the Dagster path, the bare SQL and the original approach computed different "
+                   "seller_metrics rows (see 'equality'); the timings compare different work.", err=True)
+        sys.exit(1)

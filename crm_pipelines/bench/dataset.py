@@ -1,0 +1,144 @@
+"""The benchmark's own database: created once per scale, filled by seed_demo, kept between runs.
+
+A marker (a JSON comment on the database) records what was built; a later run reuses the
+database when the marker matches the scale, and rebuilds it otherwise. The marker is cleared
+before a build starts, so an interrupted build is never mistaken for a finished one.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from crm_pipelines.bench.scales import Scale
+from crm_pipelines.db.migrate import migrate
+from crm_pipelines.demo.seed import seed_demo
+from crm_pipelines.settings import Settings
+
+# Bump when the data set's recipe changes, so old bench databases are rebuilt.
+DATASET_VERSION = 1
+SEED = 8
+
+
+@dataclass(frozen=True)
+class Dataset:
+    dsn: str  # postgresql+psycopg2://... of the bench database (may hold a password: never print)
+    scale: Scale
+    timezone: str
+    first_day: date
+    last_day: date
+    counts: dict[str, int]
+    built_seconds: float | None  # None when an existing database was reused
+
+    @property
+    def libpq_dsn(self) -> str:
+        """The same DSN for a plain psycopg2 connection."""
+        return plain_dsn(self.dsn)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first_day + timedelta(days=i) for i in range((self.last_day - self.first_day).days + 1)]
+
+
+def plain_dsn(dsn: str) -> str:
+    return sa.engine.make_url(dsn).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def bench_dsn(scale: Scale, settings: Settings, dsn: str | None) -> str:
+    """--dsn as given; else crm_bench_<scale> on POSTGRES_DSN's server; else on the embedded server."""
+    if dsn:
+        return dsn
+    name = f"crm_bench_{scale.name}"
+    if settings.postgres_dsn:
+        url = sa.engine.make_url(settings.postgres_dsn).set(database=name)
+        return url.render_as_string(hide_password=False)
+    from crm_pipelines.resources.embedded import embedded_dsn
+
+    return embedded_dsn(Path(settings.dagster_home), database=name)
+
+
+def ensure_database(dsn: str) -> None:
+    """CREATE DATABASE on the same server when it does not exist yet."""
+    url = sa.engine.make_url(dsn)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT",
+                             poolclass=sa.pool.NullPool)
+    try:
+        with admin.connect() as conn:
+            exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"),
+                                  {"d": url.database}).scalar()
+            if not exists:
+                conn.execute(sa.text(f"CREATE DATABASE {conn.dialect.identifier_preparer.quote(url.database)}"))
+    finally:
+        admin.dispose()
+
+
+def prepare_dataset(scale: Scale, dsn: str, timezone: str, *, rebuild: bool = False,
+                    progress: bool = True, log=print) -> Dataset:
+    """The bench database of `scale`, built if its marker is missing or different."""
+    ensure_database(dsn)
+    engine = sa.create_engine(dsn, poolclass=sa.pool.NullPool)
+    try:
+        migrate(engine)
+        wanted = {"version": DATASET_VERSION, "scale": scale.name, "tenants": scale.tenants,
+                  "sellers": scale.sellers, "days": scale.days, "seed": SEED, "timezone": timezone}
+        marker = _read_marker(engine)
+        built_seconds = None
+        if rebuild or marker is None or {k: marker.get(k) for k in wanted} != wanted:
+            log(f"building the {scale.name} data set ({scale.describe()}); kept for later runs")
+            marker = _build(engine, scale, timezone, wanted, progress)
+            built_seconds = marker["built_seconds"]
+        else:
+            log(f"reusing the {scale.name} data set built on {marker['built_at']} "
+                f"({marker['counts']['messages']:,} messages)")
+        return Dataset(dsn=dsn, scale=scale, timezone=timezone,
+                       first_day=date.fromisoformat(marker["first_day"]),
+                       last_day=date.fromisoformat(marker["last_day"]),
+                       counts=marker["counts"], built_seconds=built_seconds)
+    finally:
+        engine.dispose()
+
+
+def _build(engine: sa.Engine, scale: Scale, timezone: str, wanted: dict, progress: bool) -> dict:
+    _write_marker(engine, None)
+    # The data ends at local midnight of the build day: every day of the set is complete, so
+    # its metrics do not depend on when the benchmark runs (a cut-off of "now" would).
+    tz = ZoneInfo(timezone)
+    today = datetime.now(tz).date()
+    data_now = datetime.combine(today, datetime.min.time(), tzinfo=tz)
+    result = seed_demo(engine, tenants=scale.tenants, sellers=scale.sellers, days=scale.days, seed=SEED,
+                       now=data_now, timezone=timezone, replace=True, progress=progress)
+    started = time.perf_counter()
+    # Visibility map and statistics, as on a CRM database that autovacuum has caught up with.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("VACUUM ANALYZE"))
+    marker = dict(wanted, first_day=(today - timedelta(days=scale.days)).isoformat(),
+                  last_day=(today - timedelta(days=1)).isoformat(), counts=result.counts,
+                  built_at=datetime.now(tz).isoformat(timespec="seconds"),
+                  built_seconds=round(result.seconds + time.perf_counter() - started, 1))
+    _write_marker(engine, marker)
+    return marker
+
+
+def _read_marker(engine: sa.Engine) -> dict | None:
+    with engine.connect() as conn:
+        text = conn.execute(sa.text(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = current_database()"
+        )).scalar()
+    try:
+        return json.loads(text) if text else None
+    except ValueError:
+        return None
+
+
+def _write_marker(engine: sa.Engine, marker: dict | None) -> None:
+    with engine.begin() as conn:
+        name = conn.dialect.identifier_preparer.quote(engine.url.database)
+        # COMMENT takes no server-side parameters; psycopg2 binds the literal client-side.
+        conn.execute(sa.text(f"COMMENT ON DATABASE {name} IS :marker"),
+                     {"marker": json.dumps(marker) if marker else None})

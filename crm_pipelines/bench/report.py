@@ -1,0 +1,93 @@
+"""The benchmark's result as Markdown tables (for a terminal and for docs/benchmark.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def render(result: dict[str, Any], command: str | None = None) -> str:
+    m = result["measurements"]
+    day, backfill, parts = m["metrics_one_day"], m["metrics_backfill"], m["partitions_as_runs"]
+    checks, cleanup = m["notification_check"], m["cleanup"]
+    days, n = backfill["days"], parts["partitions"]
+    lines = []
+    if command:
+        lines += [f"Command: `{command}`", ""]
+    lines += [_dataset_line(result), _machine_line(result["machine"]), "",
+              "| measurement | rows | median | x bare SQL | faster than original | rows/s | peak RSS |",
+              "|---|---:|---:|---:|---:|---:|---:|"]
+    for label, section in ((f"metrics, 1 day ({result['dataset']['last_day']})", day),
+                           (f"metrics, {days}-day backfill", backfill)):
+        bare = section["bare_sql"]["median_seconds"]
+        original = section["original"]["median_seconds"]
+        for how, seconds, rss in (("Dagster, one run", section["dagster"]["median_seconds"],
+                                   section["dagster"]["peak_rss_mb"]),
+                                  ("bare SQL (lower bound)", bare, None),
+                                  (f"original approach, extrapolated ({section['original']['queries_extrapolated']:,}"
+                                   " queries)", original, None)):
+            lines.append(_row(f"{label}: {how}", section["rows"], seconds, bare, original, rss))
+    bare = parts["bare_sql"]["median_seconds"]
+    lines.append(_row(f"{n} partitions as {n} Dagster runs", parts["rows"], parts["separate_runs"]["median_seconds"],
+                      bare, None, parts["separate_runs"]["peak_rss_mb"]))
+    lines.append(_row(f"{n} partitions as one Dagster run", parts["rows"], parts["one_run"]["median_seconds"],
+                      bare, None, parts["one_run"]["peak_rss_mb"]))
+    lines.append(_row(f"{n} partitions: bare SQL", parts["rows"], bare, bare, None, None))
+    created = sum(checks["notifications_created"].values())
+    lines.append(_row(f"notification check: Dagster run ({created:,} notifications)", None,
+                      checks["dagster"]["median_seconds"], None, None, checks["dagster"]["peak_rss_mb"]))
+    lines.append(_row("notification check: SQL of the 4 rules (EXPLAIN ANALYZE)", None, checks["sql_seconds"],
+                      None, None, None))
+    lines.append(_row(f"cleanup of {cleanup['expired_rows']:,} expired notifications: Dagster run",
+                      cleanup["expired_rows"], cleanup["dagster"]["median_seconds"], None, None,
+                      cleanup["dagster"]["peak_rss_mb"]))
+    lines += ["", f"Median of {result['repeat']} runs each; Dagster times are `execute_in_process` inside a fresh "
+              f"process (process start and code-location load, about {day['dagster']['process_start_and_load_seconds']:.1f} s, "
+              f"not included). Per extra run when partitions run one by one: "
+              f"{parts['overhead_per_extra_run_seconds']:.2f} s.", "",
+              "| notification rule | scans | Seq Scan on a big table | SQL |", "|---|---|---|---:|"]
+    for rule, plan in checks["rules"].items():
+        lines.append(f"| {rule} | {'; '.join(plan['scans'])} | {', '.join(plan['seq_scans_on_big_tables']) or 'none'} "
+                     f"| {_seconds(plan['sql_seconds'])} |")
+    lines += ["", "| same rows? | rows compared | result |", "|---|---:|---|"]
+    for name, check in result["equality"].items():
+        if isinstance(check, dict):
+            verdict = "equal" if check["equal"] else (
+                f"**MISMATCH**: {check['mismatched_rows']} rows differ in {', '.join(check['columns_differing']) or '-'}; "
+                + ", ".join(f"{k}={v}" for k, v in check.items() if k.startswith("missing_in_") and v))
+            lines.append(f"| {name.replace('_', ' ')} | {check['rows_compared']:,} | {verdict} |")
+    lines += ["", "| target | measured | met? |", "|---|---:|---|"]
+    for target in result["targets"]:
+        lines.append(f"| {target['target']} | {target['value']}{(' ' + target['unit']) if target['unit'] else ''} "
+                     f"| {'yes' if target['met'] else '**no**'} |")
+    return "\n".join(lines)
+
+
+def _row(label: str, rows: int | None, seconds: float, bare: float | None, original: float | None,
+         rss: float | None) -> str:
+    return (f"| {label} | {rows:,} | " if rows is not None else f"| {label} | | ") + " | ".join([
+        _seconds(seconds),
+        f"{seconds / bare:.2f}x" if bare else "",
+        f"{original / seconds:,.0f}x" if original and seconds else "",
+        f"{rows / seconds:,.0f}" if rows and seconds else "",
+        f"{rss:.0f} MB" if rss else "",
+    ]) + " |"
+
+
+def _seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:,.2f} s"
+
+
+def _dataset_line(result: dict[str, Any]) -> str:
+    d, counts = result["dataset"], result["dataset"]["counts"]
+    built = "reused" if d["reused"] else f"built in {d['built_seconds']:.0f} s"
+    return (f"Data set `{result['scale']['name']}`: {result['scale']['description']}, {d['first_day']}..{d['last_day']}; "
+            f"{counts['messages']:,} messages, {counts['conversations']:,} conversations, {counts['leads']:,} leads, "
+            f"{d['active_sellers']} active sellers ({built}).")
+
+
+def _machine_line(machine: dict[str, Any]) -> str:
+    return (f"Machine: {machine['cpu_model']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM, "
+            f"{machine['os']}; PostgreSQL {machine['postgresql']} "
+            f"(shared_buffers {machine['postgresql_settings']['shared_buffers']}, "
+            f"work_mem {machine['postgresql_settings']['work_mem']}); Python {machine['python']}, "
+            f"Dagster {machine['dagster']}.")

@@ -1,0 +1,31 @@
+"""The benchmark's data set sizes. Rates are seed_demo's own (about 31 messages per seller-day)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Scale:
+    name: str
+    tenants: int
+    sellers: int  # per tenant
+    days: int
+    # How many days the original per-seller approach really runs (spread over the range,
+    # last day included); its time is extrapolated to every seller-day from there.
+    sample_days: int
+
+    @property
+    def seller_days(self) -> int:
+        return self.tenants * self.sellers * self.days
+
+    def describe(self) -> str:
+        return f"{self.tenants} tenants x {self.sellers} sellers x {self.days} days"
+
+
+SCALES = {
+    # tiny on purpose: the test runs it end to end on a 2-core machine
+    "small": Scale("small", tenants=1, sellers=5, days=14, sample_days=3),
+    "medium": Scale("medium", tenants=2, sellers=100, days=180, sample_days=3),
+    "large": Scale("large", tenants=4, sellers=250, days=365, sample_days=2),
+}

@@ -1,0 +1,2 @@
+SELECT count(*) FROM conversations
+WHERE assigned_seller_id = :seller_id AND created_at < :cutoff;

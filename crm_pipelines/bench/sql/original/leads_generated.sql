@@ -1,0 +1,2 @@
+SELECT count(*) FROM leads
+WHERE assigned_seller_id = :seller_id AND created_at >= :day_start AND created_at < :cutoff;

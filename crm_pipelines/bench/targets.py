@@ -1,0 +1,48 @@
+"""The performance targets of issue 8, judged on a benchmark result.
+
+Targets are reported, not enforced: a missed target is a finding for the README, while rows
+that differ between the paths make the benchmark itself wrong (that one exits non-zero).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PEAK_MEMORY_MB = 300
+ONE_DAY_SQL_SECONDS = 1.0
+BACKFILL_VS_BARE = 2.0
+BACKFILL_VS_ORIGINAL = 50.0
+NOTIFICATION_SQL_SECONDS = 0.5
+
+
+def judge_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
+    m = result["measurements"]
+    scale = result["scale"]["name"]
+    day, backfill, checks = m["metrics_one_day"], m["metrics_backfill"], m["notification_check"]
+    dagster_backfill = backfill["dagster"]["median_seconds"]
+    peaks = [s["peak_rss_mb"] for s in (day["dagster"], backfill["dagster"], m["partitions_as_runs"]["one_run"],
+                                        m["partitions_as_runs"]["separate_runs"], checks["dagster"],
+                                        m["cleanup"]["dagster"]) if s.get("peak_rss_mb")]
+    vs_bare = dagster_backfill / backfill["bare_sql"]["median_seconds"]
+    vs_original = backfill["original"]["median_seconds"] / dagster_backfill
+    at_scale = "" if scale == "large" else f" (the target is for large; this is {scale})"
+    return [
+        _target("one day for all sellers under 1 s of SQL" + at_scale,
+                day["bare_sql"]["median_seconds"], "s", day["bare_sql"]["median_seconds"] < ONE_DAY_SQL_SECONDS),
+        _target(f"one-run backfill within {BACKFILL_VS_BARE:g}x of the bare SQL", round(vs_bare, 2), "x",
+                vs_bare <= BACKFILL_VS_BARE),
+        _target(f"one-run backfill at least {BACKFILL_VS_ORIGINAL:g}x faster than the original (extrapolated)",
+                round(vs_original, 1), "x", vs_original >= BACKFILL_VS_ORIGINAL),
+        _target(f"peak memory of every Dagster run process under {PEAK_MEMORY_MB} MB", max(peaks), "MB",
+                max(peaks) < PEAK_MEMORY_MB),
+        _target("notification check under 0.5 s of SQL", checks["sql_seconds"], "s",
+                checks["sql_seconds"] < NOTIFICATION_SQL_SECONDS),
+        _target("every notification query uses an index (no Seq Scan on a big table)",
+                ", ".join(f"{rule}: {', '.join(r['seq_scans_on_big_tables'])}"
+                          for rule, r in checks["rules"].items() if r["seq_scans_on_big_tables"]) or "none",
+                "", checks["every_rule_uses_an_index"]),
+    ]
+
+
+def _target(name: str, value: Any, unit: str, met: bool) -> dict[str, Any]:
+    return {"target": name, "value": value, "unit": unit, "met": bool(met)}
