@@ -1,0 +1,19 @@
+-- The sensor's cheap question: is there anything for cleanup_job to do? Each EXISTS stops at the
+-- first row found through the same index as the batch statement.
+SELECT
+    EXISTS (SELECT 1 FROM notifications WHERE expires_at < CAST(:now AS timestamptz))
+        AS expired_notifications,
+    EXISTS (SELECT 1 FROM notifications
+            WHERE expires_at IS NULL AND created_at < CAST(:notification_cutoff AS timestamptz))
+        AS unexpiring_notifications,
+    EXISTS (SELECT 1 FROM conversations
+            WHERE status = 'active'
+              AND (last_message_time < CAST(:conversation_cutoff AS timestamptz)
+                   OR (last_message_time IS NULL AND created_at < CAST(:conversation_cutoff AS timestamptz))))
+        AS idle_conversations,
+    (CAST(:metrics_cutoff_day AS date) IS NOT NULL
+     AND EXISTS (SELECT 1 FROM seller_metrics WHERE period < CAST(:metrics_cutoff_day AS date)))
+        AS old_seller_metrics,
+    (CAST(:reports_cutoff_day AS date) IS NOT NULL
+     AND EXISTS (SELECT 1 FROM daily_reports WHERE report_date < CAST(:reports_cutoff_day AS date)))
+        AS old_daily_reports;
