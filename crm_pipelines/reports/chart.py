@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from crm_pipelines.reports.i18n import labels  # noqa: E402
+from crm_pipelines.reports.i18n import fmt_date, labels  # noqa: E402
 
 MAX_SELLERS = 12  # beyond this a bar chart turns into a barcode; the busiest ones are shown
 WIDTH_IN, HEIGHT_IN, DPI = 10, 8, 100
@@ -55,8 +55,9 @@ def _sellers_panels(ax_conv, ax_resp, sellers: list[dict[str, Any]], target: flo
     colours = [RED if m > target else BLUE for m in minutes]
     ax_resp.barh(positions, minutes, color=colours)
     ax_resp.set_yticks(list(positions), names, fontsize=9)
-    ax_resp.axvline(target, color=RED, linestyle="--", linewidth=1, label=f"{words['chart_target']} {target:g}")
-    ax_resp.legend(fontsize=8, loc="lower right")
+    # The target is named in the title, not a legend: a legend box would sit on a bar.
+    ax_resp.axvline(target, color=RED, linestyle="--", linewidth=1)
+    ax_resp.set_title(f"{words['chart_response']} · {words['chart_target']} {target:g}", fontsize=11)
     for y, s, m in zip(positions, shown, minutes):
         ax_resp.text(m, y, " —" if s["avg_response_time_minutes"] is None else f" {m:g}", va="center", fontsize=8)
 
@@ -68,7 +69,9 @@ def _trend_panel(ax, trend: list[dict[str, Any]], words: dict[str, str]) -> None
         return
     days = [date.fromisoformat(d["date"]).strftime("%d/%m") for d in trend]
     x = range(len(trend))
-    ax.bar(x, [d["converted_leads"] for d in trend], color=GREEN, alpha=0.8, label=words["chart_trend_conversions"])
+    # The reported day in full colour, the 13 days before it lighter.
+    colours = [GREEN if i == len(trend) - 1 else "#a5d6a7" for i in x]
+    ax.bar(x, [d["converted_leads"] for d in trend], color=colours, label=words["chart_trend_conversions"])
     ax.set_xticks(list(x), days, fontsize=8, rotation=45)
     ax.set_ylabel(words["chart_trend_conversions"], color=GREEN)
     ax.yaxis.get_major_locator().set_params(integer=True)
@@ -91,7 +94,8 @@ def render_chart(payload: dict[str, Any], target_minutes: float) -> bytes:
         _sellers_panels(fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1]), payload["sellers"],
                         target_minutes, words)
         _trend_panel(fig.add_subplot(grid[1, :]), payload["trend"], words)
-        fig.suptitle(f"{payload['tenant_name']} — {payload['date']}", fontsize=13, fontweight="bold")
+        day = fmt_date(date.fromisoformat(payload["date"]), payload["language"])
+        fig.suptitle(f"{payload['tenant_name']} — {day}", fontsize=13, fontweight="bold")
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=DPI)

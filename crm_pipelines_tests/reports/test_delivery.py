@@ -1,0 +1,173 @@
+"""Delivery of the daily report to real servers on loopback: Socket.IO (a client in the tenant's
+reports room gets the event, a client elsewhere does not), email through aiosmtpd (HTML, text part,
+inline chart), Slack and Teams webhooks; a channel that is down is recorded as failed without
+failing the run, and the next run sends only what is missing; a tenant without ceo_email falls
+back to HANDOFF_EMAIL or is skipped with a log line."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import logging
+from email.header import decode_header, make_header
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+
+from crm_pipelines.settings import Settings
+from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
+from crm_pipelines_tests.reports.factories import stored_report
+from crm_pipelines_tests.support.socketio_server import RecordingClient, free_port
+
+
+def delivering(settings: Settings, smtp_port: int, webhook_server, handoff: str | None = "handoff@crm.test") -> Settings:
+    return dataclasses.replace(
+        settings, smtp_host="127.0.0.1", smtp_port=smtp_port, alert_email_from="reports@crm.test",
+        handoff_email=handoff, slack_webhook_url=webhook_server.url("/slack"),
+        teams_webhook_url=webhook_server.url("/teams"))
+
+
+def decoded(header: str) -> str:
+    return str(make_header(decode_header(header)))
+
+
+def statuses(delivered_to: dict) -> dict[str, str]:
+    return {channel: outcome["status"] for channel, outcome in delivered_to.items()}
+
+
+@pytest.fixture
+def clients(socketio_server):
+    made: list[RecordingClient] = []
+
+    def join(room: str) -> RecordingClient:
+        client = RecordingClient(socketio_server.url, rooms=[room])
+        made.append(client)
+        return client
+
+    yield join
+    for client in made:
+        client.close()
+
+
+def test_every_channel_takes_the_report(db, report_settings, resources, smtp_server, webhook_server, clients):
+    acme = build_acme_day(db)
+    acme_room = clients(f"reports:{acme.tenant_id}")
+    other_room = clients("reports:999")
+    settings = delivering(report_settings, smtp_server.port, webhook_server)
+
+    assert run_report(settings, resources, deliver=True).success
+
+    events = acme_room.wait_for("daily_report", 1)
+    assert len(events) == 1
+    assert events[0]["tenant_id"] == acme.tenant_id and events[0]["date"] == "2026-11-20"
+    assert events[0]["team_performance"]["total_conversations"] == 22
+    assert other_room.received("daily_report") == []
+
+    # One email per tenant: Acme to its CEO, Quiet (no ceo_email) to HANDOFF_EMAIL.
+    assert sorted(rcpts[0] for _, rcpts in smtp_server.envelopes) == ["ceo@acme.test", "handoff@crm.test"]
+    message = next(m for m in smtp_server.messages if m["To"] == "ceo@acme.test")
+    assert decoded(message["Subject"]) == "Reporte diario Acme — 20/11/2026"
+    parts = {part.get_content_type(): part for part in message.walk() if not part.is_multipart()}
+    assert set(parts) == {"text/plain", "text/html", "image/png"}
+    html = parts["text/html"].get_payload(decode=True).decode()
+    text = parts["text/plain"].get_payload(decode=True).decode()
+    assert 'src="cid:report-chart"' in html and "data:image" not in html
+    assert "Carla Ruiz" in html and "Revisar 7 conversaciones sin respuesta de Bruno Díaz" in text
+    assert "- Conversaciones atendidas: 22" in text
+    image = parts["image/png"]
+    assert image["Content-ID"] == "<report-chart>"
+    assert image.get_content_disposition() == "inline"
+    assert Image.open(io.BytesIO(image.get_payload(decode=True))).size == (1000, 800)
+
+    by_path = {}
+    for request in webhook_server.requests:
+        by_path.setdefault(request["path"], []).append(request["body"])
+    assert len(by_path["/slack"]) == 2 and len(by_path["/teams"]) == 2
+    slack = next(b for b in by_path["/slack"] if "Acme" in b["text"])
+    assert "Conversaciones atendidas: *22 (+120 %)*" in str(slack["blocks"])
+    teams = next(b for b in by_path["/teams"] if "Acme" in str(b))
+    assert teams["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+
+    with db.connect() as conn:
+        delivered = stored_report(conn, acme.tenant_id, DAY)["delivered_to"]
+    assert statuses(delivered) == {"socketio": "sent", "email": "sent", "slack": "sent", "teams": "sent"}
+    assert delivered["email"]["detail"] == "ceo@acme.test" and delivered["email"]["at"]
+
+
+def test_smtp_down_then_next_run_sends_only_the_email(db, report_settings, resources, smtp_server,
+                                                     webhook_server, clients):
+    acme = build_acme_day(db)
+    acme_room = clients(f"reports:{acme.tenant_id}")
+    closed_port = free_port()  # nothing listens there
+    down = delivering(report_settings, closed_port, webhook_server)
+
+    assert run_report(down, resources, deliver=True, attempts=2).success
+    with db.connect() as conn:
+        first = stored_report(conn, acme.tenant_id, DAY)
+    assert first["payload"]["team_performance"]["total_conversations"] == 22  # the report is stored
+    assert statuses(first["delivered_to"]) == {"socketio": "sent", "email": "failed", "slack": "sent", "teams": "sent"}
+    assert first["delivered_to"]["email"]["attempts"] == 2
+    assert first["delivered_to"]["email"]["error"] == "ConnectionRefusedError"
+    assert len(acme_room.wait_for("daily_report", 1)) == 1
+    assert len(webhook_server.requests) == 4
+
+    up = delivering(report_settings, smtp_server.port, webhook_server)
+    assert run_report(up, resources, deliver=True).success
+    with db.connect() as conn:
+        second = stored_report(conn, acme.tenant_id, DAY)
+    assert statuses(second["delivered_to"]) == {"socketio": "sent", "email": "sent", "slack": "sent", "teams": "sent"}
+    assert second["delivered_to"]["slack"]["at"] == first["delivered_to"]["slack"]["at"]
+    assert len(smtp_server.messages) == 2  # Acme and Quiet, now
+    assert len(webhook_server.requests) == 4  # nothing sent twice
+    assert len(acme_room.wait_for("daily_report", 2, timeout=1.0)) == 1
+
+
+def test_webhook_failure_is_retried(db, report_settings, resources, smtp_server, webhook_server):
+    acme = build_acme_day(db)
+    settings = dataclasses.replace(delivering(report_settings, smtp_server.port, webhook_server),
+                                   teams_webhook_url=None)
+    webhook_server.fail_next = 1  # Slack for Acme answers 500 once
+    assert run_report(settings, resources, deliver=True).success
+    with db.connect() as conn:
+        delivered = stored_report(conn, acme.tenant_id, DAY)["delivered_to"]
+    assert delivered["slack"]["status"] == "sent" and delivered["slack"]["attempts"] == 2
+    assert delivered["teams"] == {"status": "skipped", "at": delivered["teams"]["at"], "detail": "TEAMS_WEBHOOK_URL unset"}
+
+
+def test_without_ceo_email_or_handoff_the_email_is_skipped(db, report_settings, resources, smtp_server,
+                                                          webhook_server, caplog):
+    acme = build_acme_day(db)
+    settings = delivering(report_settings, smtp_server.port, webhook_server, handoff=None)
+    with caplog.at_level(logging.WARNING, logger="crm_pipelines.reports.deliver"):
+        assert run_report(settings, resources, deliver=True).success
+    assert [rcpts for _, rcpts in smtp_server.envelopes] == [["ceo@acme.test"]]
+    with db.connect() as conn:
+        quiet = stored_report(conn, acme.quiet_tenant_id, DAY)["delivered_to"]
+    assert quiet["email"]["status"] == "skipped"
+    assert f"tenant {acme.quiet_tenant_id} has no ceo_email and HANDOFF_EMAIL is unset" in caplog.text
+
+
+def test_plain_rematerialization_and_backfill_send_nothing(db, report_settings, resources, smtp_server,
+                                                          webhook_server, clients):
+    acme = build_acme_day(db)
+    room = clients(f"reports:{acme.tenant_id}")
+    settings = delivering(report_settings, smtp_server.port, webhook_server)
+    assert run_report(settings, resources).success
+    # A backfill is one run over a range of days (BackfillPolicy.single_run): three days here.
+    assert run_report(settings, resources, partition_range=("2026-11-18", "2026-11-20")).success
+    with db.connect() as conn:
+        assert stored_report(conn, acme.tenant_id, DAY)["delivered_to"] == {}
+        stored = conn.execute(sa.text("SELECT report_date, count(*) FROM daily_reports GROUP BY report_date "
+                                      "ORDER BY report_date")).all()
+    assert [(d.isoformat(), n) for d, n in stored] == [("2026-11-18", 2), ("2026-11-19", 2), ("2026-11-20", 2)]
+    assert smtp_server.messages == [] and webhook_server.requests == []
+    assert room.wait_for("daily_report", 1, timeout=1.0) == []
+
+
+def test_the_schedules_run_delivers(db, report_settings, resources, smtp_server, webhook_server):
+    acme = build_acme_day(db)
+    settings = delivering(report_settings, smtp_server.port, webhook_server)
+    assert run_report(settings, resources, tags={"dagster/schedule_name": "daily_report_schedule"}).success
+    with db.connect() as conn:
+        assert stored_report(conn, acme.tenant_id, DAY)["delivered_to"]["email"]["status"] == "sent"
