@@ -1,9 +1,12 @@
-"""One Dagster measurement in its own process, so its peak memory is its own.
+"""Dagster measurements in child processes, so each run's peak memory is its own.
 
-`python -m crm_pipelines.bench.dagster_child '<json task>'` loads the code location from the
-environment the parent set (POSTGRES_DSN of the bench database, METRICS_START_DATE, a scratch
-DAGSTER_HOME), runs the job(s) through Dagster's own execution on an ephemeral instance, and
-prints one JSON line: per-run seconds, success, the run's numeric metadata and the peak RSS.
+`python -m crm_pipelines.bench.dagster_child` is started once by the benchmark with the
+environment it prepared (POSTGRES_DSN of the bench database, METRICS_START_DATE, a scratch
+DAGSTER_HOME). It loads the code location once (10-20 s on a small machine, the same cost a run
+worker pays), then reads one JSON task per line on stdin and forks a fresh process per task: the
+fork runs the job(s) through Dagster's own execution on an ephemeral instance and reports its
+per-run seconds, the step metadata and its peak RSS (ru_maxrss of the fork: the loaded code
+location plus whatever the run added). One JSON line per task goes back on stdout.
 Tasks:
   {"job": "seller_metrics_job", "range": ["2025-01-01", "2025-12-31"]}   one run, many partitions
   {"job": "seller_metrics_job", "partitions": ["2025-01-01", ...]}       one run per partition
@@ -13,22 +16,20 @@ Tasks:
 from __future__ import annotations
 
 import json
+import os
 import resource
 import sys
 import time
+import traceback
 from typing import Any
 
 
-def run(task: dict[str, Any], process_started: float) -> dict[str, Any]:
+def run(defs, task: dict[str, Any]) -> dict[str, Any]:
     import dagster as dg
     from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-    from crm_pipelines.definitions import build_definitions
-    from crm_pipelines.settings import get_settings
-
-    job = build_definitions(get_settings()).resolve_job_def(task["job"])
+    job = defs.resolve_job_def(task["job"])
     instance = dg.DagsterInstance.ephemeral()
-    load_seconds = round(time.perf_counter() - process_started, 3)
     if "range" in task:
         start, end = task["range"]
         launches = [{"tags": {ASSET_PARTITION_RANGE_START_TAG: start, ASSET_PARTITION_RANGE_END_TAG: end}}]
@@ -47,11 +48,11 @@ def run(task: dict[str, Any], process_started: float) -> dict[str, Any]:
                     "maxrss_mb": _maxrss_mb()}
         metadata = _numeric_metadata(result)
     return {"success": True, "run_seconds": run_seconds, "seconds": sum(run_seconds),
-            "load_seconds": load_seconds, "metadata": metadata, "maxrss_mb": _maxrss_mb()}
+            "metadata": metadata, "maxrss_mb": _maxrss_mb()}
 
 
 def _numeric_metadata(result) -> dict[str, float]:
-    """Numbers the steps reported (row counts, SQL timings) from the last run's materializations."""
+    """Numbers the steps reported (row counts, SQL timings) in the last run's materializations."""
     found: dict[str, float] = {}
     for event in result.get_asset_materialization_events():
         for key, value in event.materialization.metadata.items():
@@ -73,5 +74,42 @@ def _maxrss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _in_fork(defs, task: dict[str, Any]) -> dict[str, Any]:
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the measured process
+        os.close(read_end)
+        try:
+            outcome = run(defs, task)
+        except Exception:
+            outcome = {"success": False, "error": traceback.format_exc(limit=3)[-800:], "run_seconds": []}
+        with os.fdopen(write_end, "w") as out:
+            out.write(json.dumps(outcome))
+        os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as incoming:
+        text = incoming.read()
+    os.waitpid(pid, 0)
+    return json.loads(text) if text else {"success": False, "error": "the run process died", "run_seconds": []}
+
+
+def main() -> None:
+    started = time.perf_counter()
+    from crm_pipelines.definitions import build_definitions
+    from crm_pipelines.settings import get_settings
+
+    defs = build_definitions(get_settings())
+    # Resolving every job once here keeps Dagster's lazy job building out of the measured forks.
+    for name in ("seller_metrics_job", "notification_checks_job", "cleanup_job"):
+        try:
+            defs.resolve_job_def(name)
+        except Exception:
+            pass
+    print(json.dumps({"ready": True, "load_seconds": round(time.perf_counter() - started, 3)}), flush=True)
+    for line in sys.stdin:
+        if line.strip():
+            print(json.dumps(_in_fork(defs, json.loads(line))), flush=True)
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(json.loads(sys.argv[1]), time.perf_counter())))
+    main()

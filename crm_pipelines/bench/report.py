@@ -40,10 +40,12 @@ def render(result: dict[str, Any], command: str | None = None) -> str:
     lines.append(_row(f"cleanup of {cleanup['expired_rows']:,} expired notifications: Dagster run",
                       cleanup["expired_rows"], cleanup["dagster"]["median_seconds"], None, None,
                       cleanup["dagster"]["peak_rss_mb"]))
-    lines += ["", f"Median of {result['repeat']} runs each; Dagster times are `execute_in_process` inside a fresh "
-              f"process (process start and code-location load, about {day['dagster']['process_start_and_load_seconds']:.1f} s, "
-              f"not included). Per extra run when partitions run one by one: "
-              f"{parts['overhead_per_extra_run_seconds']:.2f} s.", "",
+    load = m["code_location_load_seconds"]
+    lines += ["", f"Median of {result['repeat']} runs each. A Dagster time is `execute_in_process` (ephemeral "
+              f"instance) in a process forked for that measurement, after the code location was loaded "
+              f"({load:.1f} s, paid once per process and not included). Partitions run one by one cost "
+              f"{parts['overhead_per_extra_run_seconds']:.2f} s more per extra run; in a deployment every run "
+              f"is also a new process that loads the code location ({n} runs: about {n * load:,.0f} s more).", "",
               "| notification rule | scans | Seq Scan on a big table | SQL |", "|---|---|---|---:|"]
     for rule, plan in checks["rules"].items():
         lines.append(f"| {rule} | {'; '.join(plan['scans'])} | {', '.join(plan['seq_scans_on_big_tables']) or 'none'} "
@@ -66,11 +68,15 @@ def _row(label: str, rows: int | None, seconds: float, bare: float | None, origi
          rss: float | None) -> str:
     return (f"| {label} | {rows:,} | " if rows is not None else f"| {label} | | ") + " | ".join([
         _seconds(seconds),
-        f"{seconds / bare:.2f}x" if bare else "",
-        f"{original / seconds:,.0f}x" if original and seconds else "",
+        _ratio(seconds / bare) if bare else "",
+        _ratio(original / seconds) if original and seconds else "",
         f"{rows / seconds:,.0f}" if rows and seconds else "",
         f"{rss:.0f} MB" if rss else "",
     ]) + " |"
+
+
+def _ratio(value: float) -> str:
+    return f"{value:,.0f}x" if value >= 100 else f"{value:.1f}x" if value >= 10 else f"{value:.2f}x"
 
 
 def _seconds(value: float) -> str:

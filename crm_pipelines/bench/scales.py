@@ -14,6 +14,8 @@ class Scale:
     # How many days the original per-seller approach really runs (spread over the range,
     # last day included); its time is extrapolated to every seller-day from there.
     sample_days: int
+    # The backfill that is run once as one run and once as a run per partition.
+    partition_runs: int = 30
 
     @property
     def seller_days(self) -> int:
@@ -25,7 +27,7 @@ class Scale:
 
 SCALES = {
     # tiny on purpose: the test runs it end to end on a 2-core machine
-    "small": Scale("small", tenants=1, sellers=5, days=14, sample_days=3),
+    "small": Scale("small", tenants=1, sellers=5, days=14, sample_days=3, partition_runs=7),
     "medium": Scale("medium", tenants=2, sellers=100, days=180, sample_days=3),
     "large": Scale("large", tenants=4, sellers=250, days=365, sample_days=2),
 }
