@@ -1,0 +1,61 @@
+"""cleanup_sensor: a SkipReason saying nothing is due when nothing is past its retention, one
+RunRequest with a run_key stable for its CLEANUP_INTERVAL_HOURS window when something is, none
+again in the same window; RUNNING or STOPPED with ENABLE_SCHEDULED_TASKS."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from datetime import datetime, timedelta, timezone
+
+import dagster as dg
+import pytest
+
+from crm_pipelines.cleanup.definitions import build_defs
+from crm_pipelines_tests.notifications import crm_data as crm
+
+
+@pytest.fixture(scope="module")
+def instance():
+    with dg.instance_for_test() as instance:
+        yield instance
+
+
+def _sensor(settings) -> dg.SensorDefinition:
+    return next(iter(build_defs(settings).sensors))
+
+
+def _tick(settings, instance, resources, cursor=None):
+    with dg.build_sensor_context(instance=instance, cursor=cursor,
+                                 resources={"postgres": resources["postgres"]}) as context:
+        return _sensor(settings).evaluate_tick(context)
+
+
+def test_cleanup_sensor_runs_only_when_something_is_past_retention(db, settings, resources, instance):
+    tenant_id = crm.tenant(db, "Acme")
+    crm.conversation(db, tenant_id, None, "recent", datetime.now(timezone.utc) - timedelta(days=1))
+
+    quiet = _tick(settings, instance, resources)
+    assert quiet.run_requests == []
+    assert re.fullmatch(r"nothing to clean at \d\d:\d\d \(UTC\): no expired notifications, no idle "
+                        r"conversations, nothing past its retention", quiet.skip_message)
+    assert not any(json.loads(quiet.cursor)["pending"].values())
+
+    crm.conversation(db, tenant_id, None, "idle", datetime.now(timezone.utc) - timedelta(days=10))
+    due = _tick(settings, instance, resources, cursor=quiet.cursor)
+    assert len(due.run_requests) == 1
+    window = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)  # 1-hour windows
+    assert due.run_requests[0].run_key in (f"cleanup:{window:%Y-%m-%dT%H:%M}",
+                                           f"cleanup:{window - timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    assert json.loads(due.cursor)["pending"]["idle_conversations"] is True
+
+    again = _tick(settings, instance, resources, cursor=due.cursor)
+    assert again.run_requests == [] and "idle conversations; already requested" in again.skip_message
+
+
+@pytest.mark.parametrize("enabled, expected", [(True, dg.DefaultSensorStatus.RUNNING),
+                                               (False, dg.DefaultSensorStatus.STOPPED)])
+def test_cleanup_sensor_follows_enable_scheduled_tasks(settings, enabled, expected):
+    sensor = _sensor(dataclasses.replace(settings, enable_scheduled_tasks=enabled, cleanup_interval_hours=6))
+    assert (sensor.name, sensor.default_status, sensor.minimum_interval_seconds) == ("cleanup_sensor", expected, 6 * 3600)
