@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import sys
 import warnings
 
@@ -19,15 +20,30 @@ import dagster as dg
 DEFAULT_MODULE = "crm_pipelines.definitions"
 
 
+class CodeLocationError(click.ClickException):
+    """The code location does not load: nothing of it can run, so the deployment is broken."""
+
+    exit_code = 2
+
+
 def load_repository(module_name: str) -> dg.RepositoryDefinition:
-    # Beta/superseded notices from loading the definitions are for developers, not for a probe.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        module = importlib.import_module(module_name)
-    defs = getattr(module, "defs", None)
-    if not isinstance(defs, dg.Definitions):
-        raise click.ClickException(f"{module_name} has no `defs` (a dagster Definitions)")
-    return defs.get_repository_def()
+    # Like `dagster -m`: the working directory is importable.
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        # Beta/superseded notices from loading the definitions are for developers, not for a probe.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            module = importlib.import_module(module_name)
+        defs = getattr(module, "defs", None)
+        if not isinstance(defs, dg.Definitions):
+            raise CodeLocationError(f"{module_name} has no `defs` (a dagster Definitions)")
+        return defs.get_repository_def()
+    except click.ClickException:
+        raise
+    except Exception as err:
+        raise CodeLocationError(f"broken: the code location {module_name} does not load: "
+                                f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from None
 
 
 def open_instance() -> tuple[dg.DagsterInstance | None, str | None]:
@@ -64,11 +80,15 @@ def health_command(as_json: bool, prometheus: bool, serve_port: int | None, modu
             report.instance_error = instance_error
         return report
 
-    if serve_port is not None:
-        click.echo(f"serving health metrics on http://0.0.0.0:{serve_port}/metrics", err=True)
-        serve(serve_port, make_report)
-        return
-    report = make_report()
+    try:
+        if serve_port is not None:
+            click.echo(f"serving health metrics on http://0.0.0.0:{serve_port}/metrics", err=True)
+            serve(serve_port, make_report)
+            return
+        report = make_report()
+    finally:
+        if instance is not None:
+            instance.dispose()
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, default=str))
     elif prometheus:
