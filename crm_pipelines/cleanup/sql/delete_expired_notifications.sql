@@ -1,12 +1,14 @@
 -- One batch: notifications past their expires_at. FOR UPDATE SKIP LOCKED takes only rows nobody
 -- holds (a concurrent cleanup takes other rows, the CRM marking one read is never waited for);
--- the caller repeats until a batch removes nothing. Index: notifications_expires_idx.
+-- the caller repeats until a batch removes nothing. `= ANY(ARRAY(...))` makes the DELETE fetch
+-- the batch by primary key (`IN (subquery)` may be planned as a scan of the whole table).
+-- Index: notifications_expires_idx.
 WITH gone AS (
     DELETE FROM notifications
-    WHERE id IN (SELECT id FROM notifications
-                 WHERE expires_at < CAST(:now AS timestamptz)
-                 LIMIT :batch_size
-                 FOR UPDATE SKIP LOCKED)
+    WHERE id = ANY(ARRAY(SELECT id FROM notifications
+                         WHERE expires_at < CAST(:now AS timestamptz)
+                         LIMIT :batch_size
+                         FOR UPDATE SKIP LOCKED))
     RETURNING 1
 )
 SELECT count(*) AS affected, CAST(NULL AS date[]) AS days FROM gone;
