@@ -17,8 +17,11 @@ from slack_sdk.webhook import WebhookClient
 
 WEBHOOK_TIMEOUT_SECONDS = 15
 
-# slack_sdk logs request URLs at DEBUG; a webhook URL is a secret, so keep its logger above that.
-logging.getLogger("slack_sdk").setLevel(logging.INFO)
+# slack_sdk logs the request URL (a secret: the webhook's token) at DEBUG, and at INFO when its own
+# retry handler retries; it gets a logger of its own that only says errors (whose text carries the
+# socket error, not the URL), and no retry handlers: `with_retries` does the retrying.
+_SLACK_SDK_LOG = logging.getLogger("crm_pipelines.delivery.slack_sdk")
+_SLACK_SDK_LOG.setLevel(logging.ERROR)
 
 
 class WebhookRejected(RuntimeError):
@@ -31,7 +34,8 @@ def slack_escape(text: str) -> str:
 
 
 def post_slack(url: str, payload: dict[str, Any]) -> None:
-    response = WebhookClient(url, timeout=WEBHOOK_TIMEOUT_SECONDS).send_dict(payload)
+    client = WebhookClient(url, timeout=WEBHOOK_TIMEOUT_SECONDS, logger=_SLACK_SDK_LOG, retry_handlers=[])
+    response = client.send_dict(payload)
     if response.status_code != 200:
         raise WebhookRejected(f"Slack webhook answered {response.status_code}")
 

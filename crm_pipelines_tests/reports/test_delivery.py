@@ -171,3 +171,22 @@ def test_the_schedules_run_delivers(db, report_settings, resources, smtp_server,
     assert run_report(settings, resources, tags={"dagster/schedule_name": "daily_report_schedule"}).success
     with db.connect() as conn:
         assert stored_report(conn, acme.tenant_id, DAY)["delivered_to"]["email"]["status"] == "sent"
+
+
+def test_webhook_urls_never_appear_in_logs_metadata_or_delivered_to(db, report_settings, resources, caplog):
+    """A webhook URL is a bearer token: failures are recorded by error type only."""
+    acme = build_acme_day(db)
+    dead = f"http://127.0.0.1:{free_port()}"
+    settings = dataclasses.replace(report_settings, slack_webhook_url=f"{dead}/services/T0/B0/SLACKSECRET",
+                                   teams_webhook_url=f"{dead}/webhookb2/TEAMSSECRET")
+    with caplog.at_level(logging.DEBUG):
+        result = run_report(settings, resources, deliver=True, attempts=2)
+    assert result.success
+    with db.connect() as conn:
+        delivered = stored_report(conn, acme.tenant_id, DAY)["delivered_to"]
+    assert delivered["slack"]["status"] == "failed" and delivered["teams"]["status"] == "failed"
+    assert delivered["slack"]["error"] == "URLError" and delivered["teams"]["error"] == "WebhookRejected"
+    metadata = result.asset_materializations_for_node("daily_report")[0].metadata
+    seen = caplog.text + str(delivered) + str({k: v.value for k, v in metadata.items()})
+    seen += "".join(str(e.message) for e in result.all_events if getattr(e, "message", None))
+    assert "SECRET" not in seen
