@@ -70,7 +70,7 @@ class _Channels:
         return with_retries(send, what=what, attempts=self.retry.attempts,
                             backoff_seconds=self.retry.backoff_seconds, detail=detail)
 
-    def socketio_(self, report: ReportToDeliver) -> DeliveryOutcome:
+    def via_socketio(self, report: ReportToDeliver) -> DeliveryOutcome:
         if not self.socketio.enabled:
             return skipped("REDIS_URL unset")
 
@@ -80,7 +80,7 @@ class _Channels:
 
         return self._retrying(send, f"daily_report Socket.IO tenant {report.tenant_id}")
 
-    def email(self, report: ReportToDeliver) -> DeliveryOutcome:
+    def via_email(self, report: ReportToDeliver) -> DeliveryOutcome:
         if not self.settings.smtp_enabled:
             return skipped("SMTP_HOST unset")
         recipient = report.ceo_email or self.settings.handoff_email
@@ -97,14 +97,14 @@ class _Channels:
 
         return self._retrying(send, f"daily_report email tenant {report.tenant_id}", detail=recipient)
 
-    def slack(self, report: ReportToDeliver) -> DeliveryOutcome:
+    def via_slack(self, report: ReportToDeliver) -> DeliveryOutcome:
         url = self.settings.slack_webhook_url
         if not url:
             return skipped("SLACK_WEBHOOK_URL unset")
         message = slack_message(report.payload)
         return self._retrying(lambda: post_slack(url, message), f"daily_report Slack tenant {report.tenant_id}")
 
-    def teams(self, report: ReportToDeliver) -> DeliveryOutcome:
+    def via_teams(self, report: ReportToDeliver) -> DeliveryOutcome:
         url = self.settings.teams_webhook_url
         if not url:
             return skipped("TEAMS_WEBHOOK_URL unset")
@@ -117,8 +117,8 @@ def deliver_report(postgres: PostgresResource, socketio: SocketIOResource, setti
     """Send the channels not yet `sent`; returns each channel's status after this run
     (`sent` also for one sent by an earlier run, `busy` when another run holds the lock)."""
     channels = _Channels(settings, socketio, retry)
-    senders = {"socketio": channels.socketio_, "email": channels.email,
-               "slack": channels.slack, "teams": channels.teams}
+    senders = {"socketio": channels.via_socketio, "email": channels.via_email,
+               "slack": channels.via_slack, "teams": channels.via_teams}
     keys = {"tenant_id": report.tenant_id, "report_date": report.report_date}
     lock_name = f"crm_pipelines.daily_report:{report.tenant_id}:{report.report_date.isoformat()}"
     with postgres.connect() as lock_conn:

@@ -9,7 +9,7 @@ import dataclasses
 import sqlalchemy as sa
 
 from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
-from crm_pipelines_tests.reports.factories import stored_report
+from crm_pipelines_tests.reports.factories import add_metrics, add_seller, add_tenant, stored_report
 
 
 def test_team_performance_top_performers_and_alerts(db, report_settings, resources):
@@ -139,3 +139,20 @@ def test_metadata_shows_the_report_as_markdown(db, report_settings, resources):
     assert "Carla Ruiz" in markdown
     assert materialization.metadata["reports_stored"].value == 2
     assert "not requested" in materialization.metadata["delivery"].value
+
+
+def test_sellers_without_activity_give_a_report_that_says_so(db, report_settings, resources):
+    """seller_metrics rows exist but every number is zero: no division by zero, a clear sentence."""
+    with db.begin() as conn:
+        tenant = add_tenant(conn, "Calm", "ceo@calm.test")
+        add_metrics(conn, tenant, add_seller(conn, tenant, "Zoe Paz"), DAY)
+    english = dataclasses.replace(report_settings, report_language="en")
+    assert run_report(english, resources).success
+    with db.connect() as conn:
+        stored = stored_report(conn, tenant, DAY)
+    payload = stored["payload"]
+    assert payload["metrics_available"] is True and payload["has_activity"] is False
+    assert payload["team_performance"]["conversion_rate"] is None
+    assert payload["recommendations"] == [
+        "No activity on 2026-11-20: check that the messaging channels and the CRM are working"]
+    assert "No activity recorded this day." in stored["html"]
