@@ -8,7 +8,9 @@ Stable public names (the benchmark, issue 8, times the Dagster path against the 
   the `seller_metrics` table. `select_params(...)` builds the params from the settings.
 - `write_seller_metrics(conn, start_date, end_date, now, settings) -> WriteStats`: replaces the
   window's rows (DELETE + INSERT ... SELECT) in ONE transaction, under an advisory lock so that
-  overlapping writers run one after the other.
+  overlapping writers run one after the other, with JIT off for the transaction
+  (`sql/tune_transaction.sql`: run the bare SELECT with `SET jit = off` too, or PostgreSQL may
+  spend seconds compiling it).
 - `read_day(conn, period)`: a day's rows (with seller names) for the cache, events and preview.
 
 Days that have not begun at `now` get no rows; today's cut-off is `now` (SPEC section 2).
@@ -87,6 +89,7 @@ def _write(conn: sa.Connection, start_date: date, end_date: date, now: datetime,
            settings: Settings) -> WriteStats:
     window = {"start_date": start_date, "end_date": end_date}
     conn.execute(load_sql(__file__, "lock_writer.sql"))
+    conn.execute(load_sql(__file__, "tune_transaction.sql"))
     deleted = conn.execute(load_sql(__file__, "delete_window.sql"), window).rowcount
     started = time.perf_counter()
     written = conn.execute(INSERT_METRICS, select_params(start_date, end_date, now, settings)).rowcount

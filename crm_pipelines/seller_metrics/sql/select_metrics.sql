@@ -26,10 +26,9 @@ WITH win AS NOT MATERIALIZED (
            CAST(:hot_threshold AS numeric) AS hot_threshold
 ),
 days AS (
-    SELECT d::date AS day,
-           d AT TIME ZONE :tz AS day_start,
-           least((d + interval '1 day') AT TIME ZONE :tz, CAST(:now AS timestamptz)) AS cutoff
-    FROM win, generate_series(win.first_day::timestamp, win.last_day::timestamp, interval '1 day') AS d
+    -- an integer series: PostgreSQL estimates its length exactly (a timestamp one it guesses at 1000)
+    SELECT win.first_day + i AS day
+    FROM win, generate_series(0, win.last_day - win.first_day) AS i
 ),
 active_sellers AS (
     SELECT s.id AS seller_id, s.tenant_id FROM sellers s WHERE s.is_active
@@ -38,17 +37,26 @@ grid AS (
     SELECT a.tenant_id, a.seller_id, d.day FROM active_sellers a CROSS JOIN days d
 ),
 
--- Messages of the window (index messages (tenant_id, created_at), one range per tenant), with the
--- conversation they belong to when it is of the same tenant.
-win_msgs AS (
-    SELECT m.id, m.tenant_id, m.conversation_id, m.sender_type, m.seller_id, m.created_at,
-           (m.created_at AT TIME ZONE :tz)::date AS day,
-           c.assigned_seller_id, c.created_at AS conversation_created_at
+-- Messages of the window (index messages (tenant_id, created_at), one range per tenant), and the
+-- conversations they belong to, fetched by primary key (a handful of the whole table).
+win_msgs_raw AS (
+    SELECT m.id, m.tenant_id, m.conversation_id, m.sender_type, m.seller_id, m.created_at
     FROM win
     CROSS JOIN tenants t
     JOIN messages m ON m.tenant_id = t.id AND m.created_at >= win.ws AND m.created_at < win.eff_end
-    JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
     WHERE m.sender_type IN ('customer', 'seller', 'bot', 'system')
+),
+win_convs AS (
+    SELECT c.id AS conversation_id, c.tenant_id, c.assigned_seller_id, c.created_at
+    FROM conversations c
+    WHERE c.id IN (SELECT conversation_id FROM win_msgs_raw)
+),
+win_msgs AS (
+    -- a message counts in its conversation's tenant only
+    SELECT m.*, (m.created_at AT TIME ZONE :tz)::date AS day,
+           c.assigned_seller_id, c.created_at AS conversation_created_at
+    FROM win_msgs_raw m
+    JOIN win_convs c ON c.conversation_id = m.conversation_id AND c.tenant_id = m.tenant_id
 ),
 
 -- Conversations that may be "unanswered" at a cut-off: active, assigned to an active seller of
@@ -60,13 +68,13 @@ active_convs AS (
     WHERE c.status = 'active'
 ),
 -- Where a conversation stood when the window opened, looked up only for the conversations the
--- window needs (touched by a customer/seller message, or active): its last customer/seller
--- message, and when that is the customer's, when the customer's open turn started.
+-- window needs (touched by a customer/seller message, or active) that existed before it: its
+-- last customer/seller message, and when that is the customer's, when the open turn started.
 ctx_convs AS (
-    SELECT conversation_id, tenant_id, conversation_created_at AS created_at FROM win_msgs
-    WHERE sender_type IN ('customer', 'seller')
+    SELECT w.conversation_id, w.tenant_id, w.conversation_created_at AS created_at FROM win_msgs w, win
+    WHERE w.sender_type IN ('customer', 'seller') AND w.conversation_created_at < win.ws
     UNION
-    SELECT ac.conversation_id, ac.tenant_id, ac.created_at FROM active_convs ac, win WHERE ac.created_at < win.eff_end
+    SELECT ac.conversation_id, ac.tenant_id, ac.created_at FROM active_convs ac, win WHERE ac.created_at < win.ws
 ),
 prior AS (
     SELECT cc.conversation_id, cc.tenant_id, cc.created_at AS conversation_created_at,
@@ -79,17 +87,20 @@ prior AS (
           AND m.sender_type IN ('customer', 'seller')
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1
     ) lm
+    -- (the sender test inside the subqueries skips their index scans when the last one was the seller)
     LEFT JOIN LATERAL (
         SELECT m.created_at, m.id FROM messages m
-        WHERE m.conversation_id = cc.conversation_id AND m.created_at < win.ws AND m.sender_type = 'seller'
+        WHERE lm.sender_type = 'customer'
+          AND m.conversation_id = cc.conversation_id AND m.created_at < win.ws AND m.sender_type = 'seller'
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1
-    ) ls ON lm.sender_type = 'customer'
+    ) ls ON true
     LEFT JOIN LATERAL (
         SELECT m.created_at FROM messages m
-        WHERE m.conversation_id = cc.conversation_id AND m.created_at < win.ws AND m.sender_type = 'customer'
+        WHERE lm.sender_type = 'customer'
+          AND m.conversation_id = cc.conversation_id AND m.created_at < win.ws AND m.sender_type = 'customer'
           AND (m.created_at, m.id) > (coalesce(ls.created_at, '-infinity'), coalesce(ls.id, 0))
         ORDER BY m.created_at, m.id LIMIT 1
-    ) ft ON lm.sender_type = 'customer'
+    ) ft ON true
 ),
 -- Customer and seller messages in (created_at, id) order, bot and system ones left out (they
 -- neither open nor answer a turn), each conversation headed by its state before the window.
@@ -222,16 +233,23 @@ unanswered_spans AS (
     WHERE x.from_day <= CASE WHEN x.next_at IS NULL THEN win.last_day ELSE (x.next_at AT TIME ZONE :tz)::date - 1 END
 ),
 state_events AS (
-    -- conversations_total: created before C (those before the window all count from its first day)
-    SELECT a.seller_id, greatest((c.created_at AT TIME ZONE :tz)::date, win.first_day) AS day,
-           count(*) AS total_delta,
-           -- conversations_new: created on D before C
-           count(*) FILTER (WHERE c.created_at >= win.ws) AS new_delta,
+    -- conversations_total: created before C; those created before the window count from its
+    -- first day on (one index-only count per seller), the window's own from their local day
+    SELECT a.seller_id, win.first_day AS day, n.before_window AS total_delta, 0 AS new_delta,
            0 AS unanswered_delta, 0 AS hot_delta, 0 AS followup_delta
     FROM win
     CROSS JOIN active_sellers a
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS before_window FROM conversations c
+        WHERE c.assigned_seller_id = a.seller_id AND c.created_at < win.ws AND c.tenant_id = a.tenant_id
+    ) n
+    UNION ALL
+    -- conversations_new (and the total's growth): created on D before C
+    SELECT a.seller_id, (c.created_at AT TIME ZONE :tz)::date, count(*), count(*), 0, 0, 0
+    FROM win
+    CROSS JOIN active_sellers a
     JOIN conversations c ON c.assigned_seller_id = a.seller_id AND c.tenant_id = a.tenant_id
-                        AND c.created_at < win.eff_end
+                        AND c.created_at >= win.ws AND c.created_at < win.eff_end
     GROUP BY 1, 2
     UNION ALL
     -- unanswered: the customer's message is the conversation's last one before C and older than
