@@ -146,3 +146,21 @@ def test_running_the_checks_twice_creates_nothing_new_but_a_new_situation_does(d
     third = check("unanswered", as_of=later)
     assert [n.id for n in third] == [f"unanswered_{conv}_{crm.epoch(later - timedelta(hours=2))}"]
     assert len(crm.notification_ids(db)) == 4
+
+
+def test_today_and_local_times_follow_crm_timezone(db, resources, settings, acme):
+    """At 03:00 UTC it is still the 9th in Bogotá (UTC-5): the 9th's metrics row is today's."""
+    tenant_id, ana, bruno = acme
+    bogota = dataclasses.replace(settings, crm_timezone="America/Bogota", report_language="en")
+    as_of = datetime(2026, 3, 10, 3, 0, tzinfo=timezone.utc)
+    crm.metrics_row(db, tenant_id, ana, date(2026, 3, 9), unanswered=9, avg_response_minutes=None)
+    crm.metrics_row(db, tenant_id, bruno, date(2026, 3, 10), unanswered=9, avg_response_minutes=None)
+    crm.lead(db, tenant_id, ana, None, "interested", next_follow_up=as_of - timedelta(hours=1))
+
+    thresholds = Thresholds.from_settings(bogota)
+    alerts = run_rule(resources["postgres"], "performance_alert", thresholds, as_of, bogota)
+    followups = run_rule(resources["postgres"], "followup", thresholds, as_of, bogota)
+
+    assert [a.id for a in alerts] == [f"performance_{ana}_20260309"]
+    assert "average response time of n/a min" in alerts[0].message
+    assert followups[0].message == "The follow-up with Unnamed customer was due on 2026-03-09 21:00 (1.0 hours ago)."

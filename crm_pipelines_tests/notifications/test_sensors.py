@@ -76,6 +76,23 @@ def test_checks_sensor_requests_one_run_per_new_situation(db, settings, resource
     assert new.run_requests[0].run_key != request.run_key
 
 
+
+def test_a_request_that_did_not_clear_its_situation_is_requested_again_later(db, settings, resources, instance):
+    """The cursor says this exact situation was requested 31 minutes ago and it is still due: the
+    run failed or was cancelled, so the sensor asks again under a new run_key."""
+    sensor = _sensors(settings)["notification_checks_sensor"]
+    now = datetime.now(timezone.utc)
+    tenant_id = crm.tenant(db, "Acme")
+    crm.conversation(db, tenant_id, crm.seller(db, tenant_id, "Ana"), "Waiting", now - timedelta(hours=2))
+    first = _tick(sensor, instance, resources)
+    cursor = json.loads(first.cursor)
+    cursor["requested"]["at"] = (now - timedelta(minutes=31)).isoformat()
+
+    again = _tick(sensor, instance, resources, cursor=json.dumps(cursor))
+
+    assert len(again.run_requests) == 1
+    assert again.run_requests[0].run_key.startswith(first.run_requests[0].run_key + ":again-")
+
 def test_sensor_count_agrees_with_what_the_job_creates(db, settings, resources, instance):
     now = datetime.now(timezone.utc)
     tenant_id = crm.tenant(db, "Acme")
