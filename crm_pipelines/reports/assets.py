@@ -13,7 +13,7 @@ from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.reports.chart import render_chart
 from crm_pipelines.reports.content import build_payload
-from crm_pipelines.reports.deliver import ReportToDeliver, RetryOptions, deliver_report
+from crm_pipelines.reports.deliver import ReportDelivery, ReportToDeliver, RetryOptions
 from crm_pipelines.reports.queries import read_report_data
 from crm_pipelines.reports.render import chart_data_uri, render_html, render_markdown
 from crm_pipelines.resources.postgres import PostgresResource
@@ -66,10 +66,11 @@ def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
 
         deliveries: dict[str, Any] = {}
         if should_deliver(context, config):
-            retry = RetryOptions(config.delivery_attempts, config.delivery_backoff_seconds)
+            delivery = ReportDelivery(postgres, socketio, settings,
+                                      RetryOptions(config.delivery_attempts, config.delivery_backoff_seconds))
             for payload, report in stored:
                 try:
-                    result = deliver_report(postgres, socketio, settings, report, retry)
+                    result = delivery.deliver(report)
                 except Exception as err:  # noqa: BLE001 - delivery never fails the stored report
                     context.log.warning(f"delivery of tenant {report.tenant_id} {report.report_date} "
                                         f"failed: {type(err).__name__}")

@@ -58,17 +58,29 @@ def report_room(tenant_id: int) -> str:
     return f"reports:{tenant_id}"
 
 
-class _Channels:
-    """One method per channel; each returns the outcome to record."""
+class ReportDelivery:
+    """Delivers the reports of one run. A channel that failed every attempt for one tenant is
+    likely down for all of them (the webhooks and the SMTP server are shared): later tenants of
+    the same run get a single attempt on it, so a dead server costs one timeout per tenant, not
+    the whole backoff sequence each time."""
 
-    def __init__(self, settings: Settings, socketio: SocketIOResource, retry: RetryOptions):
-        self.settings = settings
+    def __init__(self, postgres: PostgresResource, socketio: SocketIOResource, settings: Settings,
+                 retry: RetryOptions):
+        self.postgres = postgres
         self.socketio = socketio
+        self.settings = settings
         self.retry = retry
+        self.down: set[str] = set()
 
-    def _retrying(self, send, what: str, detail: str | None = None) -> DeliveryOutcome:
-        return with_retries(send, what=what, attempts=self.retry.attempts,
-                            backoff_seconds=self.retry.backoff_seconds, detail=detail)
+    def _retrying(self, channel: str, send, what: str, detail: str | None = None) -> DeliveryOutcome:
+        attempts = 1 if channel in self.down else self.retry.attempts
+        outcome = with_retries(send, what=what, attempts=attempts,
+                               backoff_seconds=self.retry.backoff_seconds, detail=detail)
+        if outcome.status == "failed":
+            self.down.add(channel)
+        else:
+            self.down.discard(channel)
+        return outcome
 
     def via_socketio(self, report: ReportToDeliver) -> DeliveryOutcome:
         if not self.socketio.enabled:
@@ -78,7 +90,7 @@ class _Channels:
             if not self.socketio.emit(EVENT, report.payload, room=report_room(report.tenant_id)):
                 raise ConnectionError("Socket.IO emit not taken by Redis")
 
-        return self._retrying(send, f"daily_report Socket.IO tenant {report.tenant_id}")
+        return self._retrying("socketio", send, f"daily_report Socket.IO tenant {report.tenant_id}")
 
     def via_email(self, report: ReportToDeliver) -> DeliveryOutcome:
         if not self.settings.smtp_enabled:
@@ -95,58 +107,60 @@ class _Channels:
         def send() -> None:
             send_email(self.settings, [recipient], email_subject(report.payload), html, text, [image])
 
-        return self._retrying(send, f"daily_report email tenant {report.tenant_id}", detail=recipient)
+        return self._retrying("email", send, f"daily_report email tenant {report.tenant_id}", detail=recipient)
 
     def via_slack(self, report: ReportToDeliver) -> DeliveryOutcome:
         url = self.settings.slack_webhook_url
         if not url:
             return skipped("SLACK_WEBHOOK_URL unset")
         message = slack_message(report.payload)
-        return self._retrying(lambda: post_slack(url, message), f"daily_report Slack tenant {report.tenant_id}")
+        return self._retrying("slack", lambda: post_slack(url, message), f"daily_report Slack tenant {report.tenant_id}")
 
     def via_teams(self, report: ReportToDeliver) -> DeliveryOutcome:
         url = self.settings.teams_webhook_url
         if not url:
             return skipped("TEAMS_WEBHOOK_URL unset")
         message = teams_message(report.payload, legacy=is_legacy_teams_webhook(url))
-        return self._retrying(lambda: post_teams(url, message), f"daily_report Teams tenant {report.tenant_id}")
+        return self._retrying("teams", lambda: post_teams(url, message), f"daily_report Teams tenant {report.tenant_id}")
 
-
-def deliver_report(postgres: PostgresResource, socketio: SocketIOResource, settings: Settings,
-                   report: ReportToDeliver, retry: RetryOptions) -> dict[str, str]:
-    """Send the channels not yet `sent`; returns each channel's status after this run
-    (`sent` also for one sent by an earlier run, `busy` when another run holds the lock)."""
-    channels = _Channels(settings, socketio, retry)
-    senders = {"socketio": channels.via_socketio, "email": channels.via_email,
-               "slack": channels.via_slack, "teams": channels.via_teams}
-    keys = {"tenant_id": report.tenant_id, "report_date": report.report_date}
-    lock_name = f"crm_pipelines.daily_report:{report.tenant_id}:{report.report_date.isoformat()}"
-    with postgres.connect() as lock_conn:
-        taken = lock_conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtextextended(:n, 0))"),
-                                  {"n": lock_name}).scalar()
-        lock_conn.commit()
-        if not taken:
-            log.info("daily report of tenant %s for %s is being delivered by another run",
-                     report.tenant_id, report.report_date)
-            return {channel: "busy" for channel in CHANNELS}
-        try:
-            with postgres.begin() as conn:
-                before = conn.execute(load_sql(__file__, "delivered_to.sql"), keys).scalar() or {}
-            result: dict[str, str] = {}
-            for channel in CHANNELS:
-                if (before.get(channel) or {}).get("status") == "sent":
-                    result[channel] = "sent"
-                    continue
-                try:
-                    outcome = senders[channel](report)
-                except Exception as err:  # noqa: BLE001 - a bug in one channel must not stop the others
-                    log.warning("daily report %s delivery crashed: %s", channel, type(err).__name__)
-                    outcome = DeliveryOutcome(status="failed", error=type(err).__name__)
-                with postgres.begin() as conn:
-                    conn.execute(load_sql(__file__, "record_delivery.sql"),
-                                 keys | {"channel": channel, "outcome": json.dumps(outcome.as_record())})
-                result[channel] = outcome.status
-            return result
-        finally:
-            lock_conn.execute(sa.text("SELECT pg_advisory_unlock(hashtextextended(:n, 0))"), {"n": lock_name})
+    def deliver(self, report: ReportToDeliver) -> dict[str, str]:
+        """Send the channels not yet `sent`; returns each channel's status after this run
+        (`sent` also for one sent by an earlier run, `busy` when another run holds the lock)."""
+        senders = {"socketio": self.via_socketio, "email": self.via_email,
+                   "slack": self.via_slack, "teams": self.via_teams}
+        keys = {"tenant_id": report.tenant_id, "report_date": report.report_date}
+        lock_name = delivery_lock_name(report.tenant_id, report.report_date)
+        with self.postgres.connect() as lock_conn:
+            taken = lock_conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtextextended(:n, 0))"),
+                                      {"n": lock_name}).scalar()
             lock_conn.commit()
+            if not taken:
+                log.info("daily report of tenant %s for %s is being delivered by another run",
+                         report.tenant_id, report.report_date)
+                return {channel: "busy" for channel in CHANNELS}
+            try:
+                with self.postgres.begin() as conn:
+                    before = conn.execute(load_sql(__file__, "delivered_to.sql"), keys).scalar() or {}
+                result: dict[str, str] = {}
+                for channel in CHANNELS:
+                    if (before.get(channel) or {}).get("status") == "sent":
+                        result[channel] = "sent"
+                        continue
+                    try:
+                        outcome = senders[channel](report)
+                    except Exception as err:  # noqa: BLE001 - a bug in one channel must not stop the others
+                        log.warning("daily report %s delivery crashed: %s", channel, type(err).__name__)
+                        outcome = DeliveryOutcome(status="failed", error=type(err).__name__)
+                    with self.postgres.begin() as conn:
+                        conn.execute(load_sql(__file__, "record_delivery.sql"),
+                                     keys | {"channel": channel, "outcome": json.dumps(outcome.as_record())})
+                    result[channel] = outcome.status
+                return result
+            finally:
+                lock_conn.execute(sa.text("SELECT pg_advisory_unlock(hashtextextended(:n, 0))"), {"n": lock_name})
+                lock_conn.commit()
+
+
+def delivery_lock_name(tenant_id: int, report_date: date) -> str:
+    """The advisory lock (hashed to a bigint) held while a tenant's report of a day is delivered."""
+    return f"crm_pipelines.daily_report:{tenant_id}:{report_date.isoformat()}"

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
+from crm_pipelines.reports.deliver import delivery_lock_name
 from crm_pipelines.settings import Settings
 from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
 from crm_pipelines_tests.reports.factories import stored_report
@@ -109,6 +110,9 @@ def test_smtp_down_then_next_run_sends_only_the_email(db, report_settings, resou
     assert statuses(first["delivered_to"]) == {"socketio": "sent", "email": "failed", "slack": "sent", "teams": "sent"}
     assert first["delivered_to"]["email"]["attempts"] == 2
     assert first["delivered_to"]["email"]["error"] == "ConnectionRefusedError"
+    with db.connect() as conn:  # the SMTP server was already known down: Quiet's email tried once
+        quiet = stored_report(conn, acme.quiet_tenant_id, DAY)["delivered_to"]["email"]
+    assert (quiet["status"], quiet["attempts"]) == ("failed", 1)
     assert len(acme_room.wait_for("daily_report", 1)) == 1
     assert len(webhook_server.requests) == 4
 
@@ -190,3 +194,22 @@ def test_webhook_urls_never_appear_in_logs_metadata_or_delivered_to(db, report_s
     seen = caplog.text + str(delivered) + str({k: v.value for k, v in metadata.items()})
     seen += "".join(str(e.message) for e in result.all_events if getattr(e, "message", None))
     assert "SECRET" not in seen
+
+
+def test_a_report_being_delivered_by_another_run_is_left_alone(db, report_settings, resources, smtp_server,
+                                                             webhook_server):
+    """The advisory lock a delivering run holds: a second run skips that tenant's report ("busy")."""
+    acme = build_acme_day(db)
+    settings = delivering(report_settings, smtp_server.port, webhook_server)
+    with db.connect() as other_run:
+        other_run.execute(sa.text("SELECT pg_advisory_lock(hashtextextended(:n, 0))"),
+                          {"n": delivery_lock_name(acme.tenant_id, DAY)})
+        result = run_report(settings, resources, deliver=True)
+        other_run.execute(sa.text("SELECT pg_advisory_unlock_all()"))
+    assert result.success
+    delivery = result.asset_materializations_for_node("daily_report")[0].metadata["delivery"].value
+    assert delivery[f"{acme.tenant_id}:2026-11-20"] == {c: "busy" for c in ("socketio", "email", "slack", "teams")}
+    assert delivery[f"{acme.quiet_tenant_id}:2026-11-20"]["email"] == "sent"
+    assert [rcpts for _, rcpts in smtp_server.envelopes] == [["handoff@crm.test"]]
+    with db.connect() as conn:
+        assert stored_report(conn, acme.tenant_id, DAY)["delivered_to"] == {}
