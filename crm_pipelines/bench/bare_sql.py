@@ -19,6 +19,9 @@ from crm_pipelines.bench.timing import Timing, repeat
 from crm_pipelines.settings import PROJECT_ROOT, Settings
 
 SELECT_FILE = PROJECT_ROOT / "crm_pipelines" / "seller_metrics" / "sql" / "select_metrics.sql"
+# The asset's own per-transaction settings (jit off, more work_mem): the lower bound runs the
+# statement exactly as the asset does, or it would time PostgreSQL's JIT compiler instead.
+TUNING_FILE = SELECT_FILE.with_name("tune_transaction.sql")
 
 
 class BareSqlUnavailable(RuntimeError):
@@ -61,6 +64,8 @@ def time_bare_select(libpq_dsn: str, sql: str, params: dict[str, Any], times: in
     conn = psycopg2.connect(libpq_dsn)
     try:
         with conn.cursor() as cur:
+            if TUNING_FILE.exists():
+                cur.execute(TUNING_FILE.read_text())
             # psycopg2 escapes params client-side; nothing of the statement is built from data.
             create = "CREATE TEMP TABLE bench_bare_metrics AS " + sql
 
