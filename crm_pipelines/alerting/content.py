@@ -127,7 +127,10 @@ def step_errors(instance: dg.DagsterInstance, run: dg.DagsterRun) -> tuple[list[
         if event is None:
             continue
         if event.event_type == dg.DagsterEventType.RUN_FAILURE:
-            run_message = event.message or ""
+            # a run that died outside any step (resource set-up, a killed worker) carries its error here
+            data = event.event_specific_data
+            run_error = getattr(data, "error", None)
+            run_message = _error_text(run_error) if run_error is not None else (event.message or "")
             continue
         steps.append(event.step_key or "?")
         info = event.step_failure_data.error if event.step_failure_data else None
@@ -137,13 +140,17 @@ def step_errors(instance: dg.DagsterInstance, run: dg.DagsterRun) -> tuple[list[
 
 
 def _error_text(info: Any) -> str:
-    """The message of the error, and of its cause when Dagster wrapped it (a user code error
-    boundary says only where it happened)."""
-    text = _strip_class_path(info.message)
-    cause = info.cause
-    if cause is not None and ("while executing" in text or "Error occurred" in text):
-        text = _strip_class_path(cause.message)
-    return text
+    """The message of the error that matters: Dagster wraps user errors in its own
+    (DagsterResourceFunctionError, DagsterExecutionStepExecutionError...) that only say where it
+    happened, so follow the causes down to the first error that is not Dagster's."""
+    while info.cause is not None and _is_dagster_wrapper(info):
+        info = info.cause
+    return _strip_class_path(info.message)
+
+
+def _is_dagster_wrapper(info: Any) -> bool:
+    name = (info.cls_name or "")
+    return name.startswith("Dagster") or "while executing" in info.message or "Error occurred" in info.message
 
 
 def _strip_class_path(message: str) -> str:

@@ -203,3 +203,33 @@ def test_ad_hoc_asset_run_alert_names_the_asset_and_partition(alert_settings, db
     text = slack[0]["raw"]
     assert "Failed: broken_metric (partition 2025-03-04)" in text
     assert "missing_column" in text
+
+
+class BrokenSetupResource(dg.ConfigurableResource):
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        raise ValueError("REDIS_URL='localhost' is not a redis:// URL")
+
+
+def test_run_that_fails_setting_up_a_resource_alerts_with_that_error(alert_settings, db, webhook_server):
+    """No step body ran: the alert still says what went wrong."""
+
+    @dg.op
+    def needs_broken(broken: BrokenSetupResource) -> None:
+        pass
+
+    @dg.job(executor_def=dg.in_process_executor)
+    def broken_setup_job():
+        needs_broken()
+
+    failure_sensor, _ = build_alert_sensors(alert_settings)
+    with dg.instance_for_test() as instance:
+        driver = SensorDriver(failure_sensor, instance)
+        driver.tick()
+        result = broken_setup_job.execute_in_process(instance=instance, raise_on_error=False,
+                                                     resources={"broken": BrokenSetupResource()})
+        assert not result.success
+        driver.tick()
+    slack = [r for r in webhook_server.requests if r["path"].startswith("/slack/")]
+    assert len(slack) == 1
+    assert "broken_setup_job" in slack[0]["raw"]
+    assert "REDIS_URL='localhost' is not a redis:// URL" in slack[0]["body"]["text"]
