@@ -23,6 +23,8 @@ from crm_pipelines.settings import Settings
 
 # The Markdown shown in the UI covers at most this many tenants (metadata is stored per event).
 MAX_TENANTS_IN_METADATA = 20
+# Charts (about 25 kB each as a data: URI) are shown for the first few tenants only.
+MAX_CHARTS_IN_METADATA = 3
 
 
 class DailyReportConfig(dg.Config):
@@ -77,8 +79,10 @@ def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
                     result = {"error": type(err).__name__}
                 deliveries[f"{report.tenant_id}:{report.report_date.isoformat()}"] = result
 
-        last_day = [payload for payload, report in stored if report.report_date == days[-1]]
-        markdown = "\n\n---\n\n".join(render_markdown(p) for p in last_day[:MAX_TENANTS_IN_METADATA])
+        last_day = [(payload, report) for payload, report in stored if report.report_date == days[-1]]
+        markdown = "\n\n---\n\n".join(
+            render_markdown(p, chart_data_uri(r.chart_png) if i < MAX_CHARTS_IN_METADATA else None)
+            for i, (p, r) in enumerate(last_day[:MAX_TENANTS_IN_METADATA]))
         if len(last_day) > MAX_TENANTS_IN_METADATA:
             markdown += f"\n\n_… {len(last_day) - MAX_TENANTS_IN_METADATA} more tenants in daily_reports._"
         return dg.MaterializeResult(metadata={

@@ -91,8 +91,9 @@ def render_text(payload: dict[str, Any]) -> str:
     return _ENV.get_template("report.txt.j2").render(_context(payload, None))
 
 
-def render_markdown(payload: dict[str, Any]) -> str:
-    return _ENV.get_template("report.md.j2").render(_context(payload, None))
+def render_markdown(payload: dict[str, Any], chart_src: str | None = None) -> str:
+    """For the asset's page; a data: URI `chart_src` shows the chart there too."""
+    return _ENV.get_template("report.md.j2").render(_context(payload, chart_src))
 
 
 def email_subject(payload: dict[str, Any]) -> str:

@@ -137,6 +137,7 @@ def test_metadata_shows_the_report_as_markdown(db, report_settings, resources):
     assert "Acme" in markdown and "Quiet" in markdown
     assert "| Conversaciones atendidas | **22** |" in markdown
     assert "Carla Ruiz" in markdown
+    assert markdown.count("![Gráfico](data:image/png;base64,") == 2  # the chart, shown on the asset's page
     assert materialization.metadata["reports_stored"].value == 2
     assert "not requested" in materialization.metadata["delivery"].value
 
