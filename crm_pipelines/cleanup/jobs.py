@@ -116,10 +116,12 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
             return dg.Output(0, metadata={"store": "dagster runs", "deleted": 0,
                                           "skipped": "RUN_HISTORY_RETENTION_DAYS=0 keeps every run"})
         with retry_only_transient():
-            deleted = prune_run_history(context.instance, plan.run_history_cutoff, batch_size=min(plan.batch_size, 500),
-                                        keep_run_id=context.run_id)
-        return dg.Output(deleted, metadata={"store": "dagster runs", "deleted": deleted,
-                                            "created_before": plan.run_history_cutoff.isoformat()})
+            result = prune_run_history(context.instance, plan.run_history_cutoff,
+                                       batch_size=min(plan.batch_size, 500), keep_run_id=context.run_id)
+        return dg.Output(result.deleted, metadata={
+            "store": "dagster runs", "deleted": result.deleted,
+            "kept_holding_latest_materialization": result.kept_for_assets,
+            "created_before": plan.run_history_cutoff.isoformat()})
 
     @dg.op(description="What this run removed, per table.")
     def cleanup_summary(context: dg.OpExecutionContext, notifications: int, conversations: int,

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import dagster as dg
 
 from crm_pipelines.cleanup.plan import CleanupPlan
-from crm_pipelines.cleanup.run_history import FINISHED
+from crm_pipelines.cleanup.run_history import has_prunable_runs
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.settings import Settings
@@ -30,8 +30,8 @@ LABELS = {
 
 def pending_work(conn, instance: dg.DagsterInstance, plan: CleanupPlan) -> dict[str, bool]:
     pending = dict(conn.execute(load_sql(__file__, "pending.sql"), plan.pending_params()).mappings().one())
-    pending["old_dagster_runs"] = plan.run_history_cutoff is not None and bool(instance.get_run_records(
-        filters=dg.RunsFilter(created_before=plan.run_history_cutoff, statuses=FINISHED), limit=1))
+    pending["old_dagster_runs"] = (plan.run_history_cutoff is not None
+                                   and has_prunable_runs(instance, plan.run_history_cutoff))
     return {name: bool(value) for name, value in pending.items()}
 
 

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from dagster._core.test_utils import create_run_for_test
 
 from crm_pipelines.cleanup.jobs import build_cleanup_job
-from crm_pipelines.cleanup.run_history import prune_run_history
+from crm_pipelines.cleanup.run_history import has_prunable_runs, prune_run_history
 from crm_pipelines_tests.notifications import crm_data as crm
 
 
@@ -120,20 +120,42 @@ def test_cached_metrics_of_gone_or_inactive_sellers_are_removed(db, settings, re
     assert _outputs(result)["remove_stale_metric_cache"]["keys_removed"] == 4
 
 
-def test_finished_runs_before_the_cutoff_are_pruned_in_batches():
+def test_finished_runs_before_the_cutoff_are_pruned_but_not_the_latest_materializations():
     status = dg.DagsterRunStatus
-    with dg.DagsterInstance.ephemeral() as instance:  # in-memory run storage: same API, no SQLite setup
-        # Runs recorded straight in run storage (Dagster's own test helper): executing jobs costs
-        # seconds each and only the records matter here.
+    metrics = dg.AssetKey("seller_metrics")
+
+    def materializing_job(day: str | None) -> dg.JobDefinition:
+        @dg.op(name="write")
+        def write():
+            if day:
+                yield dg.AssetMaterialization(asset_key=metrics, partition=day)
+            yield dg.Output(None)
+
+        return dg.GraphDefinition(name="refresh", node_defs=[write]).to_job()
+
+    with dg.DagsterInstance.ephemeral() as instance:  # in-memory storage: same API, no SQLite setup
+        superseded = materializing_job("2026-01-01").execute_in_process(instance=instance).run_id
+        latest_of_2nd = materializing_job("2026-01-02").execute_in_process(instance=instance).run_id
+        latest_of_1st = materializing_job("2026-01-01").execute_in_process(instance=instance).run_id
+        # Runs recorded straight in run storage (Dagster's own test helper): only the records matter.
         finished = [create_run_for_test(instance, job_name="some_job", status=s).run_id
                     for s in (status.SUCCESS, status.SUCCESS, status.FAILURE, status.CANCELED, status.SUCCESS)]
         running = create_run_for_test(instance, job_name="some_job", status=status.STARTED).run_id
         starting = create_run_for_test(instance, job_name="some_job", status=status.STARTING).run_id
         current = create_run_for_test(instance, job_name="cleanup_job", status=status.SUCCESS).run_id
 
-        assert prune_run_history(instance, datetime.now(timezone.utc) - timedelta(days=1), batch_size=2) == 0
-        deleted = prune_run_history(instance, datetime.now(timezone.utc) + timedelta(seconds=1), batch_size=2,
-                                    keep_run_id=current)
+        nothing = prune_run_history(instance, datetime.now(timezone.utc) - timedelta(days=1), batch_size=2)
+        assert (nothing.deleted, nothing.kept_for_assets) == (0, 0)
+        assert has_prunable_runs(instance, datetime.now(timezone.utc) + timedelta(seconds=1))
+        result = prune_run_history(instance, datetime.now(timezone.utc) + timedelta(seconds=1), batch_size=2,
+                                   keep_run_id=current)
 
-        assert deleted == len(finished)
-        assert sorted(r.run_id for r in instance.get_runs()) == sorted([running, starting, current])
+        assert (result.deleted, result.kept_for_assets) == (len(finished) + 1, 2)
+        assert sorted(r.run_id for r in instance.get_runs()) == sorted(
+            [latest_of_2nd, latest_of_1st, running, starting, current])
+        assert superseded not in {r.run_id for r in instance.get_runs()}
+        assert instance.get_materialized_partitions(metrics) == {"2026-01-01", "2026-01-02"}
+        # Only the run that did the pruning is left to prune (by the next cleanup).
+        later = datetime.now(timezone.utc) + timedelta(seconds=1)
+        assert prune_run_history(instance, later, batch_size=2).deleted == 1
+        assert not has_prunable_runs(instance, later)
