@@ -1,16 +1,18 @@
-"""A tiny code location for the health tests: the alerting domain, one job that fails on a bad
-SQL statement and one sensor that runs by default (so the daemon ticks something). The daemon
-loads it with `dagster-daemon run -m crm_pipelines_tests.health.deployment_defs`."""
+"""A tiny code location for the deployment tests: the alert sensors, one job that fails on a bad
+SQL statement, and a sensor that launches that job once a test asks for it (by writing a run key
+to `launch_probe_run` in DAGSTER_HOME), so the daemon itself launches a run and ticks sensors.
+The daemon loads it with `dagster-daemon run -m crm_pipelines_tests.health.deployment_defs`."""
 
 import dagster as dg
 
-from crm_pipelines.alerting.definitions import build_defs as alerting_defs
+from crm_pipelines.alerting.sensors import build_alert_sensors
 from crm_pipelines.resources.build import build_resources
 from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.retries import retry_only_transient
 from crm_pipelines.settings import get_settings
 
 settings = get_settings()
+LAUNCH_FILE = "launch_probe_run"
 
 
 @dg.op
@@ -24,12 +26,16 @@ def health_probe_job():
     read_missing_table()
 
 
-@dg.sensor(default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=30)
-def health_probe_sensor(context: dg.SensorEvaluationContext) -> dg.SkipReason:
-    return dg.SkipReason("nothing to do: this sensor only shows that the daemon ticks")
+@dg.sensor(job=health_probe_job, default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=5)
+def health_probe_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
+    request = settings.dagster_home / LAUNCH_FILE
+    if not request.exists():
+        return dg.SkipReason("no run requested")
+    return dg.RunRequest(run_key=request.read_text().strip())
 
 
-defs = dg.Definitions.merge(
-    alerting_defs(settings),
-    dg.Definitions(jobs=[health_probe_job], sensors=[health_probe_sensor], resources=build_resources(settings)),
+defs = dg.Definitions(
+    jobs=[health_probe_job],
+    sensors=[health_probe_sensor, *build_alert_sensors(settings)],
+    resources=build_resources(settings),
 )

@@ -5,6 +5,10 @@ last 24 hours; with Redis on a closed port it is degraded (1) and with REDIS_URL
 with the daemon stopped it is broken (2), and so with PostgreSQL down. Its Prometheus output,
 printed by the installed command and served over HTTP, parses with prometheus_client's parser.
 
+The same deployment shows the failure alert working inside the daemon: a run the daemon
+launches fails, and the daemon's failure sensor posts to a real HTTP server standing in for
+Slack (a run executed in the test process, outside the code location, does not alert).
+
 The daemon writes a heartbeat every 30 s and leaves the last one behind when it dies, so
 "stopped for a while" is reached by back-dating the stored heartbeats by ten minutes after
 killing it, instead of sleeping through the 90 s tolerance. Most calls run the click command in
@@ -39,12 +43,13 @@ MODULE = "crm_pipelines_tests.health.deployment_defs"
 
 
 @pytest.fixture
-def deployment(tmp_path, pg_dsn, redis_url):
+def deployment(tmp_path, pg_dsn, redis_url, webhook_server):
     home = tmp_path / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     env = {"DAGSTER_HOME": str(home), "POSTGRES_DSN": pg_dsn, "REDIS_URL": redis_url,
-           "ENABLE_SCHEDULED_TASKS": "false"}
+           "ENABLE_SCHEDULED_TASKS": "true", "SLACK_WEBHOOK_URL": webhook_server.url("/slack/T0/B0/deploytoken"),
+           "DAGSTER_WEBSERVER_URL": "http://dagster.test:3000"}
     return home, env
 
 
@@ -92,7 +97,7 @@ def kill_daemon(daemon: subprocess.Popen) -> None:
     daemon.wait(30)
 
 
-def test_health_running_degraded_and_broken(deployment, pg_dsn, db):
+def test_health_running_degraded_and_broken(deployment, pg_dsn, db, webhook_server):
     home, env = deployment
     daemon = start_daemon(env, home / "daemon.log")
     try:
@@ -122,6 +127,7 @@ def test_health_running_degraded_and_broken(deployment, pg_dsn, db):
             sensors = {s["name"]: s for s in report["sensors"]}
             assert sensors["health_probe_sensor"]["state"] == "running"
             assert sensors["health_probe_sensor"]["last_tick_status"] == "skipped"
+            assert sensors["pipeline_failure_alert_sensor"]["state"] == "running"
             assert {"pipeline_failure_alert_sensor", "pipeline_recovery_alert_sensor"} <= set(sensors)
             job = next(j for j in report["jobs"] if j["name"] == "health_probe_job")
             assert job["last_run_id"] == failed.run_id and job["status"] == "FAILURE"
@@ -143,6 +149,20 @@ def test_health_running_degraded_and_broken(deployment, pg_dsn, db):
                             (("job", "health_probe_job"), ("status", "FAILURE")))] == 0
             assert figures[("crm_pipelines_instigator_running",
                             (("kind", "sensor"), ("name", "health_probe_sensor")))] == 1
+
+            # the daemon launches the job; the run fails; the daemon's failure sensor alerts
+            assert webhook_server.requests == []  # the in-process run is not this code location's
+            (home / "launch_probe_run").write_text("alert-probe-1")
+            launched = wait_until(lambda: instance.get_run_records(
+                filters=dg.RunsFilter(job_name="health_probe_job", statuses=[dg.DagsterRunStatus.FAILURE],
+                                      tags={"dagster/run_key": "alert-probe-1"})), 180, "the launched run to fail")
+            run_id = launched[0].dagster_run.run_id
+            wait_until(lambda: webhook_server.requests, 120, "the failure alert")
+            alert = webhook_server.requests[0]["body"]["text"]
+            assert "Failed: health_probe_job" in alert and "read_missing_table" in alert
+            assert "health_probe_missing_table" in alert
+            assert f"http://dagster.test:3000/runs/{run_id}" in alert
+            assert len(webhook_server.requests) == 1
 
             code, output = health({**env, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0"}, "--json")
             assert code == 1, output
