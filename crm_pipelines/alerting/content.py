@@ -11,10 +11,10 @@ import re
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urlsplit
 
 import dagster as dg
 
+from crm_pipelines.alerting.redaction import mask, secrets_of
 from crm_pipelines.settings import Settings
 
 # Dagster's names for what a run covers (dagster._core.storage.tags).
@@ -156,35 +156,6 @@ def _is_dagster_wrapper(info: Any) -> bool:
 def _strip_class_path(message: str) -> str:
     # "dagster._core.definitions.events.Failure: bad setting" -> "Failure: bad setting"
     return re.sub(r"^(?:[\w]+\.)+(\w+: )", r"\1", message.strip())
-
-
-def secrets_of(settings: Settings) -> list[str]:
-    """Every value that must never leave the process: DSN and Redis passwords, webhook URLs and
-    their paths, the SMTP password."""
-    found: list[str] = []
-    for url in (settings.postgres_dsn, settings.redis_url):
-        if url:
-            found.append(url)
-            password = urlsplit(url).password
-            if password:
-                found.append(password)
-    for hook in (settings.slack_webhook_url, settings.teams_webhook_url):
-        if hook:
-            found.append(hook)
-            path = urlsplit(hook).path
-            if len(path) > 1:
-                found.append(path)
-                found.extend(part for part in path.split("/") if len(part) >= 8)
-    if settings.smtp_password:
-        found.append(settings.smtp_password)
-    # longest first, so a URL is masked whole before its parts
-    return sorted(set(found), key=len, reverse=True)
-
-
-def mask(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, "***")
-    return text
 
 
 def build_alert(kind: str, settings: Settings, instance: dg.DagsterInstance, run: dg.DagsterRun) -> Alert:

@@ -57,12 +57,13 @@ def open_instance() -> tuple[dg.DagsterInstance | None, str | None]:
 @click.option("--json", "as_json", is_flag=True, help="print the report as JSON (for probes)")
 @click.option("--prometheus", is_flag=True, help="print the figures in Prometheus text format")
 @click.option("--serve", "serve_port", type=int, default=None, metavar="PORT",
-              help="serve the figures for Prometheus on http://0.0.0.0:PORT/metrics")
+              help="serve the figures for Prometheus on http://HOST:PORT/metrics")
+@click.option("--host", default="0.0.0.0", show_default=True, help="address --serve listens on")
 @click.option("-m", "--module", "module_name", default=DEFAULT_MODULE, show_default=True,
               help="module whose `defs` is the code location")
 @click.option("--heartbeat-tolerance", default=90, show_default=True, type=int,
               help="seconds without a daemon heartbeat before the daemon counts as not running")
-def health_command(as_json: bool, prometheus: bool, serve_port: int | None, module_name: str,
+def health_command(as_json: bool, prometheus: bool, serve_port: int | None, host: str, module_name: str,
                    heartbeat_tolerance: int) -> None:
     """Say whether PostgreSQL, Redis and the Dagster daemon are healthy, with schedules, sensors,
     jobs, recent failures and asset freshness. Exit 0 healthy, 1 degraded, 2 broken."""
@@ -82,8 +83,8 @@ def health_command(as_json: bool, prometheus: bool, serve_port: int | None, modu
 
     try:
         if serve_port is not None:
-            click.echo(f"serving health metrics on http://0.0.0.0:{serve_port}/metrics", err=True)
-            serve(serve_port, make_report)
+            click.echo(f"serving health metrics on http://{host}:{serve_port}/metrics", err=True)
+            serve(serve_port, make_report, host=host)
             return
         report = make_report()
     finally:

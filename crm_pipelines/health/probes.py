@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import redis as redis_lib
 import sqlalchemy as sa
 
-from crm_pipelines.alerting.content import mask, secrets_of
+from crm_pipelines.alerting.redaction import mask, secrets_of
 from crm_pipelines.resources.postgres import _with_driver
 from crm_pipelines.settings import Settings, redact_url
 
