@@ -30,12 +30,17 @@ class BatchStats:
     days: set[date] = field(default_factory=set)
 
     def add(self, other: "BatchStats") -> "BatchStats":
-        return BatchStats(self.affected + other.affected, self.batches + other.batches,
-                          max(self.max_batch_seconds, other.max_batch_seconds), self.days | other.days)
+        return BatchStats(
+            self.affected + other.affected,
+            self.batches + other.batches,
+            max(self.max_batch_seconds, other.max_batch_seconds),
+            self.days | other.days,
+        )
 
 
-def run_in_batches(postgres: PostgresResource, statement: sa.TextClause, params: dict[str, Any],
-                   batch_size: int) -> BatchStats:
+def run_in_batches(
+    postgres: PostgresResource, statement: sa.TextClause, params: dict[str, Any], batch_size: int
+) -> BatchStats:
     stats = BatchStats()
     for _ in range(MAX_BATCHES):
         started = time.perf_counter()

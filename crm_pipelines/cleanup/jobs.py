@@ -5,6 +5,9 @@ in the run's process and each reports what it removed in its output metadata; `c
 gathers the counts per table so one place in the UI says what a run removed.
 """
 
+# No `from __future__ import annotations` here: Dagster reads the config and resource
+# annotations of the ops and sensors below as real types when it builds them.
+
 from datetime import datetime, timezone
 
 import dagster as dg
@@ -27,8 +30,12 @@ JOB_NAME = "cleanup_job"
 
 
 class CleanupConfig(dg.Config):
-    batch_size: int = Field(default=5000, ge=1, le=100_000,
-                            description="Rows per transaction; smaller batches hold locks for less time.")
+    batch_size: int = Field(
+        default=5000,
+        ge=1,
+        le=100_000,
+        description="Rows per transaction; smaller batches hold locks for less time.",
+    )
 
 
 def _sql(name: str):
@@ -48,93 +55,210 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
         context.log.info(f"cleanup plan: {plan}")
         return plan
 
-    @dg.op(retry_policy=retry, description="Delete notifications past expires_at (or, without it, "
-                                            "older than NOTIFICATION_RETENTION_DAYS).")
+    @dg.op(
+        retry_policy=retry,
+        description="Delete notifications past expires_at (or, without it, "
+        "older than NOTIFICATION_RETENTION_DAYS).",
+    )
     def delete_old_notifications(plan: CleanupPlan, postgres: PostgresResource) -> dg.Output[int]:
         with retry_only_transient():
-            expired = run_in_batches(postgres, _sql("delete_expired_notifications.sql"),
-                                     {"now": plan.now}, plan.batch_size)
-            unexpiring = run_in_batches(postgres, _sql("delete_unexpiring_notifications.sql"),
-                                        {"cutoff": plan.notification_cutoff}, plan.batch_size)
+            expired = run_in_batches(
+                postgres, _sql("delete_expired_notifications.sql"), {"now": plan.now}, plan.batch_size
+            )
+            unexpiring = run_in_batches(
+                postgres,
+                _sql("delete_unexpiring_notifications.sql"),
+                {"cutoff": plan.notification_cutoff},
+                plan.batch_size,
+            )
         total = expired.add(unexpiring)
-        return dg.Output(total.affected, metadata={
-            "table": "notifications", "deleted": total.affected, "deleted_expired": expired.affected,
-            "deleted_without_expiry": unexpiring.affected, **_stats_metadata(total)})
+        return dg.Output(
+            total.affected,
+            metadata={
+                "table": "notifications",
+                "deleted": total.affected,
+                "deleted_expired": expired.affected,
+                "deleted_without_expiry": unexpiring.affected,
+                **_stats_metadata(total),
+            },
+        )
 
     @dg.op(retry_policy=retry, description="Archive active conversations idle for CONVERSATION_ARCHIVE_DAYS.")
     def archive_idle_conversations(plan: CleanupPlan, postgres: PostgresResource) -> dg.Output[int]:
         with retry_only_transient():
-            stats = run_in_batches(postgres, _sql("archive_idle_conversations.sql"),
-                                   {"cutoff": plan.conversation_cutoff}, plan.batch_size)
-        return dg.Output(stats.affected, metadata={
-            "table": "conversations", "archived": stats.affected,
-            "idle_since_before": plan.conversation_cutoff.isoformat(), **_stats_metadata(stats)})
+            stats = run_in_batches(
+                postgres,
+                _sql("archive_idle_conversations.sql"),
+                {"cutoff": plan.conversation_cutoff},
+                plan.batch_size,
+            )
+        return dg.Output(
+            stats.affected,
+            metadata={
+                "table": "conversations",
+                "archived": stats.affected,
+                "idle_since_before": plan.conversation_cutoff.isoformat(),
+                **_stats_metadata(stats),
+            },
+        )
 
-    def _delete_days(context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource,
-                     table: str, cutoff_day, statement: str, asset: str, setting: str, value: int,
-                     include_today: bool):
+    def _delete_days(
+        context: dg.OpExecutionContext,
+        plan: CleanupPlan,
+        postgres: PostgresResource,
+        table: str,
+        cutoff_day,
+        statement: str,
+        asset: str,
+        setting: str,
+        value: int,
+        include_today: bool,
+    ):
         if cutoff_day is None:
-            yield dg.Output(0, metadata={"table": table, "deleted": 0, "skipped": f"{setting}=0 keeps every day"})
+            yield dg.Output(
+                0, metadata={"table": table, "deleted": 0, "skipped": f"{setting}=0 keeps every day"}
+            )
             return
         with retry_only_transient():
             stats = run_in_batches(postgres, _sql(statement), {"cutoff_day": cutoff_day}, plan.batch_size)
-        yield from removed_partitions(context, dg.AssetKey(asset), stats.days,
-                                      daily_partitions(settings, include_today=include_today),
-                                      reason=f"older than {setting}={value}")
-        yield dg.Output(stats.affected, metadata={
-            "table": table, "deleted": stats.affected, "days_removed": len(stats.days),
-            "before_day": cutoff_day.isoformat(), **_stats_metadata(stats)})
+        yield from removed_partitions(
+            context,
+            dg.AssetKey(asset),
+            stats.days,
+            daily_partitions(settings, include_today=include_today),
+            reason=f"older than {setting}={value}",
+        )
+        yield dg.Output(
+            stats.affected,
+            metadata={
+                "table": table,
+                "deleted": stats.affected,
+                "days_removed": len(stats.days),
+                "before_day": cutoff_day.isoformat(),
+                **_stats_metadata(stats),
+            },
+        )
 
-    @dg.op(retry_policy=retry, out=dg.Out(int),
-           description="Delete seller_metrics older than METRICS_RETENTION_DAYS (only when above 0).")
-    def delete_old_seller_metrics(context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource):
-        yield from _delete_days(context, plan, postgres, "seller_metrics", plan.metrics_cutoff_day,
-                                "delete_old_seller_metrics.sql", "seller_metrics", "METRICS_RETENTION_DAYS",
-                                settings.metrics_retention_days, include_today=True)
+    @dg.op(
+        retry_policy=retry,
+        out=dg.Out(int),
+        description="Delete seller_metrics older than METRICS_RETENTION_DAYS (only when above 0).",
+    )
+    def delete_old_seller_metrics(
+        context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource
+    ):
+        yield from _delete_days(
+            context,
+            plan,
+            postgres,
+            "seller_metrics",
+            plan.metrics_cutoff_day,
+            "delete_old_seller_metrics.sql",
+            "seller_metrics",
+            "METRICS_RETENTION_DAYS",
+            settings.metrics_retention_days,
+            include_today=True,
+        )
 
-    @dg.op(retry_policy=retry, out=dg.Out(int),
-           description="Delete daily_reports older than REPORTS_RETENTION_DAYS (only when above 0).")
-    def delete_old_daily_reports(context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource):
-        yield from _delete_days(context, plan, postgres, "daily_reports", plan.reports_cutoff_day,
-                                "delete_old_daily_reports.sql", "daily_report", "REPORTS_RETENTION_DAYS",
-                                settings.reports_retention_days, include_today=False)
+    @dg.op(
+        retry_policy=retry,
+        out=dg.Out(int),
+        description="Delete daily_reports older than REPORTS_RETENTION_DAYS (only when above 0).",
+    )
+    def delete_old_daily_reports(
+        context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource
+    ):
+        yield from _delete_days(
+            context,
+            plan,
+            postgres,
+            "daily_reports",
+            plan.reports_cutoff_day,
+            "delete_old_daily_reports.sql",
+            "daily_report",
+            "REPORTS_RETENTION_DAYS",
+            settings.reports_retention_days,
+            include_today=False,
+        )
 
     @dg.op(retry_policy=retry, description="Remove cached metrics of sellers that are gone or inactive.")
-    def remove_stale_metric_cache(context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource,
-                                  redis: RedisResource) -> dg.Output[int]:
+    def remove_stale_metric_cache(
+        context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource, redis: RedisResource
+    ) -> dg.Output[int]:
         with retry_only_transient():
             result = remove_stale_metric_keys(postgres, redis)
         if not result.reachable or result.removed < result.stale:
-            context.log.warning("Redis unavailable: stale metric keys not removed (they expire with their TTL)")
-        return dg.Output(result.removed, metadata={
-            "store": "redis", "keys_scanned": result.scanned, "keys_removed": result.removed,
-            "removed": dg.MetadataValue.json(result.removed_keys)})
+            context.log.warning(
+                "Redis unavailable: stale metric keys not removed (they expire with their TTL)"
+            )
+        return dg.Output(
+            result.removed,
+            metadata={
+                "store": "redis",
+                "keys_scanned": result.scanned,
+                "keys_removed": result.removed,
+                "removed": dg.MetadataValue.json(result.removed_keys),
+            },
+        )
 
-    @dg.op(retry_policy=retry, description="Delete finished Dagster runs older than RUN_HISTORY_RETENTION_DAYS.")
+    @dg.op(
+        retry_policy=retry, description="Delete finished Dagster runs older than RUN_HISTORY_RETENTION_DAYS."
+    )
     def prune_dagster_runs(context: dg.OpExecutionContext, plan: CleanupPlan) -> dg.Output[int]:
         if plan.run_history_cutoff is None:
-            return dg.Output(0, metadata={"store": "dagster runs", "deleted": 0,
-                                          "skipped": "RUN_HISTORY_RETENTION_DAYS=0 keeps every run"})
+            return dg.Output(
+                0,
+                metadata={
+                    "store": "dagster runs",
+                    "deleted": 0,
+                    "skipped": "RUN_HISTORY_RETENTION_DAYS=0 keeps every run",
+                },
+            )
         with retry_only_transient():
-            result = prune_run_history(context.instance, plan.run_history_cutoff,
-                                       batch_size=min(plan.batch_size, 500), keep_run_id=context.run_id)
-        return dg.Output(result.deleted, metadata={
-            "store": "dagster runs", "deleted": result.deleted,
-            "kept_holding_latest_materialization": result.kept_for_assets,
-            "created_before": plan.run_history_cutoff.isoformat()})
+            result = prune_run_history(
+                context.instance,
+                plan.run_history_cutoff,
+                batch_size=min(plan.batch_size, 500),
+                keep_run_id=context.run_id,
+            )
+        return dg.Output(
+            result.deleted,
+            metadata={
+                "store": "dagster runs",
+                "deleted": result.deleted,
+                "kept_holding_latest_materialization": result.kept_for_assets,
+                "created_before": plan.run_history_cutoff.isoformat(),
+            },
+        )
 
     @dg.op(description="What this run removed, per table.")
-    def cleanup_summary(context: dg.OpExecutionContext, notifications: int, conversations: int,
-                        seller_metrics: int, daily_reports: int, cache_keys: int, runs: int) -> dg.Output[dict]:
-        removed = {"notifications": notifications, "conversations_archived": conversations,
-                   "seller_metrics": seller_metrics, "daily_reports": daily_reports,
-                   "redis_metric_keys": cache_keys, "dagster_runs": runs}
+    def cleanup_summary(
+        context: dg.OpExecutionContext,
+        notifications: int,
+        conversations: int,
+        seller_metrics: int,
+        daily_reports: int,
+        cache_keys: int,
+        runs: int,
+    ) -> dg.Output[dict]:
+        removed = {
+            "notifications": notifications,
+            "conversations_archived": conversations,
+            "seller_metrics": seller_metrics,
+            "daily_reports": daily_reports,
+            "redis_metric_keys": cache_keys,
+            "dagster_runs": runs,
+        }
         context.log.info(f"cleanup removed {removed}")
         return dg.Output(removed, metadata={**removed, "total": sum(removed.values())})
 
-    @dg.job(name=JOB_NAME, executor_def=dg.in_process_executor, tags=one_at_a_time(JOB_NAME),
-            description="Remove expired notifications, archive idle conversations, drop data past its "
-                        "retention and prune Dagster's run history, in short batches.")
+    @dg.job(
+        name=JOB_NAME,
+        executor_def=dg.in_process_executor,
+        tags=one_at_a_time(JOB_NAME),
+        description="Remove expired notifications, archive idle conversations, drop data past its "
+        "retention and prune Dagster's run history, in short batches.",
+    )
     def cleanup_job():
         plan = cleanup_plan()
         cleanup_summary(

@@ -31,12 +31,21 @@ class CleanupPlan:
             batch_size=batch_size,
             notification_cutoff=now - timedelta(days=settings.notification_retention_days),
             conversation_cutoff=now - timedelta(days=settings.conversation_archive_days),
-            metrics_cutoff_day=(today - timedelta(days=settings.metrics_retention_days)
-                                if settings.metrics_retention_days > 0 else None),
-            reports_cutoff_day=(today - timedelta(days=settings.reports_retention_days)
-                                if settings.reports_retention_days > 0 else None),
-            run_history_cutoff=(now - timedelta(days=settings.run_history_retention_days)
-                                if settings.run_history_retention_days > 0 else None),
+            metrics_cutoff_day=(
+                today - timedelta(days=settings.metrics_retention_days)
+                if settings.metrics_retention_days > 0
+                else None
+            ),
+            reports_cutoff_day=(
+                today - timedelta(days=settings.reports_retention_days)
+                if settings.reports_retention_days > 0
+                else None
+            ),
+            run_history_cutoff=(
+                now - timedelta(days=settings.run_history_retention_days)
+                if settings.run_history_retention_days > 0
+                else None
+            ),
         )
 
     def pending_params(self) -> dict:

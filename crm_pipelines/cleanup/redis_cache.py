@@ -36,12 +36,17 @@ def remove_stale_metric_keys(postgres: PostgresResource, redis: RedisResource) -
         if len(parts) == 4 and parts[3] != "team":
             keyed[key] = (parts[2], parts[3])
     seller_ids = sorted({seller for _, seller in keyed.values() if _is_uuid(seller)})
-    rows = postgres.fetch_all(load_sql(__file__, "active_sellers.sql"), seller_ids=seller_ids) if seller_ids else []
+    rows = (
+        postgres.fetch_all(load_sql(__file__, "active_sellers.sql"), seller_ids=seller_ids)
+        if seller_ids
+        else []
+    )
     active = {(str(row.tenant_id), row.seller_id) for row in rows}
     stale = sorted(key for key, (tenant, seller) in keyed.items() if (tenant, seller.lower()) not in active)
     removed = redis.delete_keys(stale)
-    return CacheCleanup(reachable=True, scanned=len(keyed), stale=len(stale), removed=removed,
-                        removed_keys=stale[:20])
+    return CacheCleanup(
+        reachable=True, scanned=len(keyed), stale=len(stale), removed=removed, removed_keys=stale[:20]
+    )
 
 
 def _is_uuid(value: str) -> bool:

@@ -36,7 +36,9 @@ class LatestMaterializations:
     def _latest_ids(self, asset_key: dg.AssetKey) -> set[int]:
         if asset_key not in self._latest:
             ids = set(self._instance.get_latest_storage_id_by_partition(asset_key, MATERIALIZATION).values())
-            ids.update(r.storage_id for r in self._instance.fetch_materializations(asset_key, limit=1).records)
+            ids.update(
+                r.storage_id for r in self._instance.fetch_materializations(asset_key, limit=1).records
+            )
             self._latest[asset_key] = ids
         return self._latest[asset_key]
 
@@ -51,16 +53,18 @@ def _finished_before(created_before: datetime) -> dg.RunsFilter:
     return dg.RunsFilter(created_before=created_before, statuses=FINISHED)
 
 
-def prune_run_history(instance: dg.DagsterInstance, created_before: datetime, batch_size: int,
-                      keep_run_id: str | None = None) -> PruneResult:
+def prune_run_history(
+    instance: dg.DagsterInstance, created_before: datetime, batch_size: int, keep_run_id: str | None = None
+) -> PruneResult:
     latest = LatestMaterializations(instance)
     deleted = kept = 0
     # Oldest first. A page's deleted runs vanish, so the next page starts after the last run this
     # loop kept (the storage's cursor must name a run that still exists).
     cursor: str | None = None
     while True:
-        records = instance.get_run_records(filters=_finished_before(created_before), limit=batch_size,
-                                           ascending=True, cursor=cursor)
+        records = instance.get_run_records(
+            filters=_finished_before(created_before), limit=batch_size, ascending=True, cursor=cursor
+        )
         if not records:
             return PruneResult(deleted=deleted, kept_for_assets=kept)
         for record in records:

@@ -7,6 +7,9 @@ window never gets two cleanup runs. Stale Redis keys alone do not trigger a run:
 with their TTL anyway and are removed by the next run.
 """
 
+# No `from __future__ import annotations` here: Dagster reads the config and resource
+# annotations of the ops and sensors below as real types when it builds them.
+
 import json
 from datetime import datetime, timezone
 
@@ -30,18 +33,25 @@ LABELS = {
 
 def pending_work(conn, instance: dg.DagsterInstance, plan: CleanupPlan) -> dict[str, bool]:
     pending = dict(conn.execute(load_sql(__file__, "pending.sql"), plan.pending_params()).mappings().one())
-    pending["old_dagster_runs"] = (plan.run_history_cutoff is not None
-                                   and has_prunable_runs(instance, plan.run_history_cutoff))
+    pending["old_dagster_runs"] = plan.run_history_cutoff is not None and has_prunable_runs(
+        instance, plan.run_history_cutoff
+    )
     return {name: bool(value) for name, value in pending.items()}
 
 
 def build_cleanup_sensor(settings: Settings, job: dg.JobDefinition) -> dg.SensorDefinition:
     interval = settings.cleanup_interval_hours * 3600
-    status = dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks else dg.DefaultSensorStatus.STOPPED
+    status = (
+        dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks else dg.DefaultSensorStatus.STOPPED
+    )
 
-    @dg.sensor(name="cleanup_sensor", job=job, minimum_interval_seconds=interval, default_status=status,
-               description="Requests cleanup_job every CLEANUP_INTERVAL_HOURS when something is past "
-                           "its retention.")
+    @dg.sensor(
+        name="cleanup_sensor",
+        job=job,
+        minimum_interval_seconds=interval,
+        default_status=status,
+        description="Requests cleanup_job every CLEANUP_INTERVAL_HOURS when something is past its retention.",
+    )
     def cleanup_sensor(context: dg.SensorEvaluationContext, postgres: PostgresResource):
         now = datetime.now(timezone.utc)
         plan = CleanupPlan.at(now, settings)
@@ -51,16 +61,24 @@ def build_cleanup_sensor(settings: Settings, job: dg.JobDefinition) -> dg.Sensor
         run_key = f"cleanup:{window:%Y-%m-%dT%H:%M}"
         previous = json.loads(context.cursor) if context.cursor else {}
         found = [LABELS[name] for name, is_pending in pending.items() if is_pending]
-        cursor = {"checked_at": now.isoformat(), "pending": pending, "last_run_key": previous.get("last_run_key")}
+        cursor = {
+            "checked_at": now.isoformat(),
+            "pending": pending,
+            "last_run_key": previous.get("last_run_key"),
+        }
         local = now.astimezone(settings.timezone).strftime("%H:%M")
 
         if not found:
             context.update_cursor(json.dumps(cursor))
-            return dg.SkipReason(f"nothing to clean at {local} ({settings.crm_timezone}): no expired "
-                                 "notifications, no idle conversations, nothing past its retention")
+            return dg.SkipReason(
+                f"nothing to clean at {local} ({settings.crm_timezone}): no expired "
+                "notifications, no idle conversations, nothing past its retention"
+            )
         if previous.get("last_run_key") == run_key:
             context.update_cursor(json.dumps(cursor))
-            return dg.SkipReason(f"at {local}: {', '.join(found)}; already requested {run_key} in this window")
+            return dg.SkipReason(
+                f"at {local}: {', '.join(found)}; already requested {run_key} in this window"
+            )
         cursor["last_run_key"] = run_key
         context.update_cursor(json.dumps(cursor))
         return dg.RunRequest(run_key=run_key, tags={"crm_pipelines/cleanup_found": ", ".join(found)})

@@ -59,8 +59,12 @@ class NewNotification:
 
     def queue_entry(self) -> dict[str, Any]:
         """What goes on REDIS_NOTIFICATION_QUEUE: the payload plus whom it is for."""
-        return {**self.payload(), "tenant_id": self.tenant_id, "recipient_id": self.recipient_id,
-                "room": self.room}
+        return {
+            **self.payload(),
+            "tenant_id": self.tenant_id,
+            "recipient_id": self.recipient_id,
+            "room": self.room,
+        }
 
 
 def rule_params(rule: str, thresholds: Thresholds, as_of: datetime, settings: Settings) -> dict[str, Any]:
@@ -91,8 +95,9 @@ def local_day(moment: datetime, settings: Settings) -> date:
     return moment.astimezone(settings.timezone).date()
 
 
-def run_rule(postgres: PostgresResource, rule: str, thresholds: Thresholds, as_of: datetime,
-             settings: Settings) -> list[NewNotification]:
+def run_rule(
+    postgres: PostgresResource, rule: str, thresholds: Thresholds, as_of: datetime, settings: Settings
+) -> list[NewNotification]:
     """Insert the rule's notifications in one committed transaction; return the new rows only."""
     statement = load_sql(__file__, f"{rule}.sql")
     with postgres.begin() as conn:
@@ -119,12 +124,15 @@ class DueSummary:
 
 
 def find_due(conn: sa.Connection, thresholds: Thresholds, as_of: datetime) -> DueSummary:
-    rows = conn.execute(load_sql(__file__, "due.sql"), {
-        "as_of": as_of,
-        "hours": thresholds.unanswered_conversation_hours,
-        "probability": thresholds.hot_lead_probability_threshold,
-        "idle_hours": thresholds.hot_lead_idle_hours,
-    }).all()
+    rows = conn.execute(
+        load_sql(__file__, "due.sql"),
+        {
+            "as_of": as_of,
+            "hours": thresholds.unanswered_conversation_hours,
+            "probability": thresholds.hot_lead_probability_threshold,
+            "idle_hours": thresholds.hot_lead_idle_hours,
+        },
+    ).all()
     counts = {rule: 0 for rule in CLOCK_RULES}
     digests: dict[str, str] = {}
     for rule, due, digest in rows:

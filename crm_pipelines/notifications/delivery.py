@@ -30,8 +30,9 @@ class DeliveryReport:
         return self.not_sent == 0
 
 
-def deliver(notifications: Sequence[NewNotification], redis: RedisResource,
-            socketio: SocketIOResource) -> DeliveryReport:
+def deliver(
+    notifications: Sequence[NewNotification], redis: RedisResource, socketio: SocketIOResource
+) -> DeliveryReport:
     if not notifications:
         return DeliveryReport(created=0, queued=0, emitted=0, not_sent=0)
     queued = len(notifications) if redis.push_json_many(n.queue_entry() for n in notifications) else 0

@@ -8,6 +8,8 @@ it saw. `performance_alerts_sensor` runs the performance-alert rule after each m
 of today's `seller_metrics` partition instead of on a clock.
 """
 
+# No `from __future__ import annotations` here: Dagster reads the config and resource
+# annotations of the ops and sensors below as real types when it builds them.
 
 import json
 from datetime import datetime, timedelta, timezone
@@ -34,15 +36,21 @@ def run_key_for(summary: DueSummary) -> str:
 
 
 def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> list[dg.SensorDefinition]:
-    status = dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks else dg.DefaultSensorStatus.STOPPED
+    status = (
+        dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks else dg.DefaultSensorStatus.STOPPED
+    )
     interval = settings.notification_check_interval_minutes * 60
     # A requested run that has not cleared its situations after this long (failed, cancelled)
     # is requested again under a new run_key.
     rerequest_after = timedelta(seconds=max(30 * 60, 3 * interval))
 
-    @dg.sensor(name="notification_checks_sensor", job=job, minimum_interval_seconds=interval,
-               default_status=status,
-               description="Requests a notification check when something is due and not yet notified.")
+    @dg.sensor(
+        name="notification_checks_sensor",
+        job=job,
+        minimum_interval_seconds=interval,
+        default_status=status,
+        description="Requests a notification check when something is due and not yet notified.",
+    )
     def notification_checks_sensor(context: dg.SensorEvaluationContext, postgres: PostgresResource):
         now = datetime.now(timezone.utc)
         with postgres.connect() as conn:
@@ -50,7 +58,11 @@ def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> lis
         previous = json.loads(context.cursor) if context.cursor else {}
         local = now.astimezone(settings.timezone).strftime("%H:%M")
         seen = describe(summary)
-        cursor = {"checked_at": now.isoformat(), "due": summary.counts, "requested": previous.get("requested")}
+        cursor = {
+            "checked_at": now.isoformat(),
+            "due": summary.counts,
+            "requested": previous.get("requested"),
+        }
 
         if summary.total == 0:
             context.update_cursor(json.dumps(cursor))
@@ -61,20 +73,28 @@ def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> lis
             age = now - datetime.fromisoformat(requested["at"])
             if age < rerequest_after:
                 context.update_cursor(json.dumps(cursor))
-                return dg.SkipReason(f"at {local}: {seen}, already requested in run_key "
-                                     f"{requested['run_key']} at {requested['at']}; waiting for it")
+                return dg.SkipReason(
+                    f"at {local}: {seen}, already requested in run_key "
+                    f"{requested['run_key']} at {requested['at']}; waiting for it"
+                )
 
         run_key = run_key_for(summary)
         if requested.get("digest") == summary.digest:
             run_key += f":again-{int(now.timestamp())}"
         cursor["requested"] = {"digest": summary.digest, "run_key": run_key, "at": now.isoformat()}
         context.update_cursor(json.dumps(cursor))
-        return dg.RunRequest(run_key=run_key, run_config=run_config_for(CLOCK_RULES),
-                             tags={"crm_pipelines/due": seen})
+        return dg.RunRequest(
+            run_key=run_key, run_config=run_config_for(CLOCK_RULES), tags={"crm_pipelines/due": seen}
+        )
 
-    @dg.sensor(name="performance_alerts_sensor", job=job, minimum_interval_seconds=60, default_status=status,
-               description="Runs the performance-alert rule after each materialization of today's "
-                           "seller_metrics partition.")
+    @dg.sensor(
+        name="performance_alerts_sensor",
+        job=job,
+        minimum_interval_seconds=60,
+        default_status=status,
+        description="Runs the performance-alert rule after each materialization of today's "
+        "seller_metrics partition.",
+    )
     def performance_alerts_sensor(context: dg.SensorEvaluationContext):
         today = local_day(datetime.now(timezone.utc), settings).isoformat()
         after = int(context.cursor) if context.cursor else None
@@ -83,12 +103,16 @@ def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> lis
             limit=1,
         ).records
         if not records:
-            return dg.SkipReason(f"no new materialization of seller_metrics {today}"
-                                 + (f" after event {after}" if after else ""))
+            return dg.SkipReason(
+                f"no new materialization of seller_metrics {today}"
+                + (f" after event {after}" if after else "")
+            )
         latest = records[0]
         context.update_cursor(str(latest.storage_id))
-        return dg.RunRequest(run_key=f"performance:{today}:{latest.storage_id}",
-                             run_config=run_config_for(["performance_alert"]),
-                             tags={"crm_pipelines/seller_metrics_partition": today})
+        return dg.RunRequest(
+            run_key=f"performance:{today}:{latest.storage_id}",
+            run_config=run_config_for(["performance_alert"]),
+            tags={"crm_pipelines/seller_metrics_partition": today},
+        )
 
     return [notification_checks_sensor, performance_alerts_sensor]

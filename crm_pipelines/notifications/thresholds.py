@@ -47,8 +47,12 @@ class Thresholds:
     def validate(self) -> None:
         for name, (check, rule) in _CHECKS.items():
             value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or math.isnan(value) \
-                    or not check(value):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, float))
+                or math.isnan(value)
+                or not check(value)
+            ):
                 raise ThresholdError(f"{name}={value!r} is refused: it must be {rule}")
 
 
@@ -56,7 +60,10 @@ _CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "unanswered_conversation_hours": (lambda v: 0 < v <= 24 * 30, "greater than 0 and at most 720 hours"),
     "hot_lead_probability_threshold": (lambda v: 0 <= v <= 1, "a probability between 0 and 1"),
     "hot_lead_idle_hours": (lambda v: 0 <= v <= 24 * 30, "between 0 and 720 hours"),
-    "performance_alert_max_unanswered": (lambda v: float(v).is_integer() and v >= 0, "a whole number, at least 0"),
+    "performance_alert_max_unanswered": (
+        lambda v: float(v).is_integer() and v >= 0,
+        "a whole number, at least 0",
+    ),
     "performance_alert_max_response_minutes": (lambda v: 0 < v < math.inf, "greater than 0 minutes"),
 }
 
@@ -74,7 +81,9 @@ class CheckPlan:
 def validate_rules(rules: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     unknown = [r for r in rules if r not in RULES]
     if unknown:
-        raise ThresholdError(f"rules={list(rules)!r} is refused: unknown {unknown}; use some of {list(RULES)}")
+        raise ThresholdError(
+            f"rules={list(rules)!r} is refused: unknown {unknown}; use some of {list(RULES)}"
+        )
     if not rules:
         raise ThresholdError("rules=[] is refused: name at least one of " + ", ".join(RULES))
     return tuple(r for r in RULES if r in rules)

@@ -12,7 +12,13 @@ def test_cleanup_job_is_registered_with_its_sensor(settings):
     job = defs.resolve_job_def("cleanup_job")
     assert job.tags[JOB_TAG] == "cleanup_job"
     assert job.executor_def.name == "in_process"
-    for name in ("delete_old_notifications", "archive_idle_conversations", "delete_old_seller_metrics",
-                 "delete_old_daily_reports", "remove_stale_metric_cache", "prune_dagster_runs"):
+    for name in (
+        "delete_old_notifications",
+        "archive_idle_conversations",
+        "delete_old_seller_metrics",
+        "delete_old_daily_reports",
+        "remove_stale_metric_cache",
+        "prune_dagster_runs",
+    ):
         assert job.graph.node_named(name).definition.retry_policy.max_retries == settings.max_task_retries
     assert {s.name: s for s in defs.sensors}["cleanup_sensor"].job_name == "cleanup_job"

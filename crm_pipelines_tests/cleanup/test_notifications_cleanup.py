@@ -16,14 +16,19 @@ from crm_pipelines.cleanup.jobs import build_cleanup_job
 from crm_pipelines.db.sql_files import load_sql
 
 
-def _insert_notifications(db: sa.Engine, count: int, prefix: str, created_ago: str, expires_ago: str | None) -> None:
+def _insert_notifications(
+    db: sa.Engine, count: int, prefix: str, created_ago: str, expires_ago: str | None
+) -> None:
     with db.begin() as conn:
-        conn.execute(sa.text(
-            "INSERT INTO notifications (id, tenant_id, type, title, message, created_at, expires_at) "
-            "SELECT :prefix || g, 1 + g % 3, 'unanswered', 'title ' || g, 'message', "
-            "       now() - CAST(:created_ago AS interval), now() - CAST(:expires_ago AS interval) "
-            "FROM generate_series(1, :count) AS g"),
-            {"prefix": prefix, "count": count, "created_ago": created_ago, "expires_ago": expires_ago})
+        conn.execute(
+            sa.text(
+                "INSERT INTO notifications (id, tenant_id, type, title, message, created_at, expires_at) "
+                "SELECT :prefix || g, 1 + g % 3, 'unanswered', 'title ' || g, 'message', "
+                "       now() - CAST(:created_ago AS interval), now() - CAST(:expires_ago AS interval) "
+                "FROM generate_series(1, :count) AS g"
+            ),
+            {"prefix": prefix, "count": count, "created_ago": created_ago, "expires_ago": expires_ago},
+        )
 
 
 def _snapshot(db: sa.Engine) -> list[tuple]:
@@ -39,7 +44,8 @@ def test_200k_expired_notifications_go_in_short_batches(db, settings, resources)
     kept_before = [r for r in _snapshot(db) if r[0].startswith(("inside_", "unexpiring_new_"))]
 
     result = build_cleanup_job(settings).execute_in_process(
-        resources=resources, run_config={"ops": {"cleanup_plan": {"config": {"batch_size": 5000}}}})
+        resources=resources, run_config={"ops": {"cleanup_plan": {"config": {"batch_size": 5000}}}}
+    )
 
     assert result.success
     assert _snapshot(db) == kept_before
@@ -62,8 +68,11 @@ def test_two_cleanups_at_once_remove_each_row_once(db, resources):
 
     def worker():
         barrier.wait(timeout=30)
-        affected.append(run_in_batches(resources["postgres"], statement,
-                                       {"now": datetime.now(timezone.utc)}, 1000).affected)
+        affected.append(
+            run_in_batches(
+                resources["postgres"], statement, {"now": datetime.now(timezone.utc)}, 1000
+            ).affected
+        )
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for t in threads:

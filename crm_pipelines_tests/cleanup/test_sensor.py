@@ -27,8 +27,9 @@ def _sensor(settings) -> dg.SensorDefinition:
 
 
 def _tick(settings, instance, resources, cursor=None):
-    with dg.build_sensor_context(instance=instance, cursor=cursor,
-                                 resources={"postgres": resources["postgres"]}) as context:
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"postgres": resources["postgres"]}
+    ) as context:
         return _sensor(settings).evaluate_tick(context)
 
 
@@ -38,24 +39,34 @@ def test_cleanup_sensor_runs_only_when_something_is_past_retention(db, settings,
 
     quiet = _tick(settings, instance, resources)
     assert quiet.run_requests == []
-    assert re.fullmatch(r"nothing to clean at \d\d:\d\d \(UTC\): no expired notifications, no idle "
-                        r"conversations, nothing past its retention", quiet.skip_message)
+    assert re.fullmatch(
+        r"nothing to clean at \d\d:\d\d \(UTC\): no expired notifications, no idle "
+        r"conversations, nothing past its retention",
+        quiet.skip_message,
+    )
     assert not any(json.loads(quiet.cursor)["pending"].values())
 
     crm.conversation(db, tenant_id, None, "idle", datetime.now(timezone.utc) - timedelta(days=10))
     due = _tick(settings, instance, resources, cursor=quiet.cursor)
     assert len(due.run_requests) == 1
     window = datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)  # 1-hour windows
-    assert due.run_requests[0].run_key in (f"cleanup:{window:%Y-%m-%dT%H:%M}",
-                                           f"cleanup:{window - timedelta(hours=1):%Y-%m-%dT%H:%M}")
+    assert due.run_requests[0].run_key in (
+        f"cleanup:{window:%Y-%m-%dT%H:%M}",
+        f"cleanup:{window - timedelta(hours=1):%Y-%m-%dT%H:%M}",
+    )
     assert json.loads(due.cursor)["pending"]["idle_conversations"] is True
 
     again = _tick(settings, instance, resources, cursor=due.cursor)
     assert again.run_requests == [] and "idle conversations; already requested" in again.skip_message
 
 
-@pytest.mark.parametrize("enabled, expected", [(True, dg.DefaultSensorStatus.RUNNING),
-                                               (False, dg.DefaultSensorStatus.STOPPED)])
+@pytest.mark.parametrize(
+    "enabled, expected", [(True, dg.DefaultSensorStatus.RUNNING), (False, dg.DefaultSensorStatus.STOPPED)]
+)
 def test_cleanup_sensor_follows_enable_scheduled_tasks(settings, enabled, expected):
     sensor = _sensor(dataclasses.replace(settings, enable_scheduled_tasks=enabled, cleanup_interval_hours=6))
-    assert (sensor.name, sensor.default_status, sensor.minimum_interval_seconds) == ("cleanup_sensor", expected, 6 * 3600)
+    assert (sensor.name, sensor.default_status, sensor.minimum_interval_seconds) == (
+        "cleanup_sensor",
+        expected,
+        6 * 3600,
+    )

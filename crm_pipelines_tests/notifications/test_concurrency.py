@@ -18,14 +18,25 @@ from crm_pipelines_tests.support.socketio_server import RecordingClient
 WORKERS = 4
 
 
-def test_four_simultaneous_checks_make_one_row_and_one_event_per_situation(db, settings, socketio_server,
-                                                                            redis_client):
+def test_four_simultaneous_checks_make_one_row_and_one_event_per_situation(
+    db, settings, socketio_server, redis_client
+):
     now = datetime.now(timezone.utc)
     tenant_id = crm.tenant(db, "Acme")
     ana, bruno = crm.seller(db, tenant_id, "Ana"), crm.seller(db, tenant_id, "Bruno")
     for i in range(5):
-        conv = crm.conversation(db, tenant_id, ana if i % 2 else bruno, f"Cliente {i}", now - timedelta(hours=2 + i))
-        crm.lead(db, tenant_id, bruno, conv, "contacted", probability=0.9, last_contact_time=now - timedelta(hours=5))
+        conv = crm.conversation(
+            db, tenant_id, ana if i % 2 else bruno, f"Cliente {i}", now - timedelta(hours=2 + i)
+        )
+        crm.lead(
+            db,
+            tenant_id,
+            bruno,
+            conv,
+            "contacted",
+            probability=0.9,
+            last_contact_time=now - timedelta(hours=5),
+        )
         crm.lead(db, tenant_id, ana, conv, "interested", next_follow_up=now - timedelta(minutes=i + 1))
     crm.metrics_row(db, tenant_id, ana, now.date(), unanswered=8, avg_response_minutes=45)
     expected = 5 + 5 + 5 + 1

@@ -12,8 +12,13 @@ def test_notification_checks_job_is_registered_with_its_sensors(settings):
     job = defs.resolve_job_def("notification_checks_job")
     assert job.tags[JOB_TAG] == "notification_checks_job"
     assert job.executor_def.name == "in_process"
-    assert {n.name for n in job.nodes} == {"notification_plan", "check_unanswered", "check_hot_lead",
-                                           "check_followup", "check_performance_alert"}
+    assert {n.name for n in job.nodes} == {
+        "notification_plan",
+        "check_unanswered",
+        "check_hot_lead",
+        "check_followup",
+        "check_performance_alert",
+    }
     for rule_op in ("check_unanswered", "check_hot_lead", "check_followup", "check_performance_alert"):
         assert job.graph.node_named(rule_op).definition.retry_policy.max_retries == settings.max_task_retries
     sensors = {s.name: s for s in defs.sensors}

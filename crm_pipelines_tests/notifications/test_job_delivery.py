@@ -34,13 +34,17 @@ def two_tenants(db):
     return {"t1": t1, "t2": t2, "ana": ana, "bruno": bruno, "carla": carla, "zoe": zoe}
 
 
-def test_each_notification_reaches_its_room_only_once(db, settings, resources, socketio_server, redis_client,
-                                                       two_tenants):
+def test_each_notification_reaches_its_room_only_once(
+    db, settings, resources, socketio_server, redis_client, two_tenants
+):
     p = two_tenants
     rooms = {
-        "ana": f"notifications:{p['ana']}", "bruno": f"notifications:{p['bruno']}",
-        "carla": f"notifications:{p['carla']}", "zoe": f"notifications:{p['zoe']}",
-        "managers1": f"notifications:managers:{p['t1']}", "managers2": f"notifications:managers:{p['t2']}",
+        "ana": f"notifications:{p['ana']}",
+        "bruno": f"notifications:{p['bruno']}",
+        "carla": f"notifications:{p['carla']}",
+        "zoe": f"notifications:{p['zoe']}",
+        "managers1": f"notifications:managers:{p['t1']}",
+        "managers2": f"notifications:managers:{p['t2']}",
     }
     clients = {name: RecordingClient(socketio_server.url, rooms=[room]) for name, room in rooms.items()}
     try:
@@ -50,9 +54,17 @@ def test_each_notification_reaches_its_room_only_once(db, settings, resources, s
 
         rows = crm.notifications(db)
         assert len(rows) == 5
-        by_room = {name: sorted(i for i, r in rows.items() if _room(r) == room) for name, room in rooms.items()}
-        assert [len(by_room[n]) for n in ("ana", "bruno", "carla", "zoe", "managers1", "managers2")] \
-            == [2, 1, 0, 1, 1, 0]
+        by_room = {
+            name: sorted(i for i, r in rows.items() if _room(r) == room) for name, room in rooms.items()
+        }
+        assert [len(by_room[n]) for n in ("ana", "bruno", "carla", "zoe", "managers1", "managers2")] == [
+            2,
+            1,
+            0,
+            1,
+            1,
+            0,
+        ]
         for name in ("ana", "bruno", "zoe", "managers1"):
             got = clients[name].wait_for(EVENT, count=len(by_room[name]))
             assert sorted(e["id"] for e in got) == by_room[name], name
@@ -61,8 +73,16 @@ def test_each_notification_reaches_its_room_only_once(db, settings, resources, s
             assert sorted(e["id"] for e in client.received(EVENT)) == by_room[name], name
 
         payload = clients["bruno"].received(EVENT)[0]
-        assert set(payload) == {"id", "type", "title", "message", "priority", "created_at",
-                                "related_entity_type", "related_entity_id"}
+        assert set(payload) == {
+            "id",
+            "type",
+            "title",
+            "message",
+            "priority",
+            "created_at",
+            "related_entity_type",
+            "related_entity_id",
+        }
         assert payload["type"] == "followup" and payload["related_entity_type"] == "lead"
 
         queue = [json.loads(x) for x in redis_client.lrange(settings.redis_notification_queue, 0, -1)]

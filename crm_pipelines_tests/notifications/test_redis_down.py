@@ -26,19 +26,27 @@ def test_redis_down_keeps_postgres_as_the_record(db, settings, resources, redis_
 
     dead_url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     down = dataclasses.replace(settings, redis_url=dead_url)
-    down_resources = {**resources,
-                      "redis": RedisResource(url=dead_url, notification_queue=settings.redis_notification_queue),
-                      "socketio": SocketIOResource(redis_url=dead_url, channel=settings.socketio_channel)}
+    down_resources = {
+        **resources,
+        "redis": RedisResource(url=dead_url, notification_queue=settings.redis_notification_queue),
+        "socketio": SocketIOResource(redis_url=dead_url, channel=settings.socketio_channel),
+    }
     instance = dg.DagsterInstance.ephemeral()
-    result = build_notification_checks_job(down).execute_in_process(resources=down_resources, instance=instance)
+    result = build_notification_checks_job(down).execute_in_process(
+        resources=down_resources, instance=instance
+    )
 
     assert result.success
     ids = crm.notification_ids(db)
     assert len(ids) == 2
     metadata = {e.step_key: e for e in result.all_events if e.is_successful_output}
     out = metadata["check_unanswered"].event_specific_data.metadata
-    assert (out["created"].value, out["queued"].value, out["socketio_emitted"].value, out["not_sent"].value) \
-        == (1, 0, 0, 1)
+    assert (
+        out["created"].value,
+        out["queued"].value,
+        out["socketio_emitted"].value,
+        out["not_sent"].value,
+    ) == (1, 0, 0, 1)
     warnings = [r.user_message for r in instance.all_logs(result.run_id) if r.level == logging.WARNING]
     assert any("1 of 1 new `unanswered` notifications were not sent" in w for w in warnings), warnings
 

@@ -22,6 +22,7 @@ def check(resources, settings):
     def run(rule: str, language: str | None = None, as_of: datetime = T):
         s = dataclasses.replace(settings, report_language=language) if language else settings
         return run_rule(resources["postgres"], rule, Thresholds.from_settings(s), as_of, s)
+
     return run
 
 
@@ -31,7 +32,9 @@ def acme(db):
     return tenant_id, crm.seller(db, tenant_id, "Ana Ruiz"), crm.seller(db, tenant_id, "Bruno Díaz")
 
 
-def test_unanswered_fires_strictly_after_the_threshold_and_only_for_active_assigned_customer_turns(db, check, acme):
+def test_unanswered_fires_strictly_after_the_threshold_and_only_for_active_assigned_customer_turns(
+    db, check, acme
+):
     tenant_id, ana, _ = acme
     hour = timedelta(hours=1)
     fires = crm.conversation(db, tenant_id, ana, "Carla Gómez", T - hour - SECOND)
@@ -62,26 +65,38 @@ def test_hot_lead_needs_probability_above_threshold_open_status_and_idle_time(db
     two_hours = timedelta(hours=2)
     conv = crm.conversation(db, tenant_id, ana, "Diego Luna", T, from_customer=False)
     never_contacted = crm.lead(db, tenant_id, ana, conv, "new", probability=0.81)
-    idle = crm.lead(db, tenant_id, bruno, None, "contacted", probability=0.95, last_contact_time=T - two_hours - SECOND)
-    crm.lead(db, tenant_id, ana, conv, "new", probability=0.8)                       # exactly at the threshold
+    idle = crm.lead(
+        db, tenant_id, bruno, None, "contacted", probability=0.95, last_contact_time=T - two_hours - SECOND
+    )
+    crm.lead(db, tenant_id, ana, conv, "new", probability=0.8)  # exactly at the threshold
     crm.lead(db, tenant_id, ana, conv, "contacted", probability=0.95, last_contact_time=T - two_hours)
-    crm.lead(db, tenant_id, ana, conv, "interested", probability=0.95)              # past contacted
+    crm.lead(db, tenant_id, ana, conv, "interested", probability=0.95)  # past contacted
     crm.lead(db, tenant_id, ana, conv, "closed_won", probability=1)
-    crm.lead(db, tenant_id, None, conv, "new", probability=0.99)                     # no seller
+    crm.lead(db, tenant_id, None, conv, "new", probability=0.99)  # no seller
     crm.lead(db, tenant_id, ana, conv, "new", probability=None)
 
     created = {n.id: n for n in check("hot_lead")}
 
-    assert set(created) == {f"hot_lead_{never_contacted}_0",
-                            f"hot_lead_{idle}_{crm.epoch(T - two_hours - SECOND)}"}
+    assert set(created) == {
+        f"hot_lead_{never_contacted}_0",
+        f"hot_lead_{idle}_{crm.epoch(T - two_hours - SECOND)}",
+    }
     first = created[f"hot_lead_{never_contacted}_0"]
-    assert (first.recipient_id, first.related_entity_type, first.related_entity_id) == (ana, "lead", never_contacted)
+    assert (first.recipient_id, first.related_entity_type, first.related_entity_id) == (
+        ana,
+        "lead",
+        never_contacted,
+    )
     assert first.title == "Lead caliente: Diego Luna"
-    assert first.message == "Diego Luna tiene un 81% de probabilidad de conversión y aún no ha sido contactado."
+    assert (
+        first.message == "Diego Luna tiene un 81% de probabilidad de conversión y aún no ha sido contactado."
+    )
     second = created[f"hot_lead_{idle}_{crm.epoch(T - two_hours - SECOND)}"]
     assert second.recipient_id == bruno
-    assert second.message == ("Cliente sin nombre tiene un 95% de probabilidad de conversión y nadie lo "
-                              "contacta desde hace 2.0 horas.")
+    assert second.message == (
+        "Cliente sin nombre tiene un 95% de probabilidad de conversión y nadie lo "
+        "contacta desde hace 2.0 horas."
+    )
 
 
 def test_followup_fires_at_or_after_its_time_for_interested_and_negotiation(db, check, acme):
@@ -96,8 +111,10 @@ def test_followup_fires_at_or_after_its_time_for_interested_and_negotiation(db, 
 
     created = {n.id: n for n in check("followup", language="en")}
 
-    assert set(created) == {f"followup_{at_time}_{crm.epoch(T)}",
-                            f"followup_{overdue}_{crm.epoch(T - timedelta(hours=5))}"}
+    assert set(created) == {
+        f"followup_{at_time}_{crm.epoch(T)}",
+        f"followup_{overdue}_{crm.epoch(T - timedelta(hours=5))}",
+    }
     late = created[f"followup_{overdue}_{crm.epoch(T - timedelta(hours=5))}"]
     assert late.title == "Follow-up due: Elena Paz"
     assert late.message == "The follow-up with Elena Paz was due on 2026-03-10 07:00 (5.0 hours ago)."
@@ -109,7 +126,7 @@ def test_performance_alert_reads_todays_metrics_and_goes_to_the_managers(db, che
     carla = crm.seller(db, tenant_id, "Carla Soto")
     dario = crm.seller(db, tenant_id, "Darío Paz")
     today, yesterday = date(2026, 3, 10), date(2026, 3, 9)
-    crm.metrics_row(db, tenant_id, ana, today, unanswered=6, avg_response_minutes=12.0)    # 6 > 5
+    crm.metrics_row(db, tenant_id, ana, today, unanswered=6, avg_response_minutes=12.0)  # 6 > 5
     crm.metrics_row(db, tenant_id, bruno, today, unanswered=5, avg_response_minutes=30.0)  # both at the limit
     crm.metrics_row(db, tenant_id, carla, today, unanswered=0, avg_response_minutes=30.01)
     crm.metrics_row(db, tenant_id, dario, yesterday, unanswered=40, avg_response_minutes=90.0)
@@ -122,8 +139,10 @@ def test_performance_alert_reads_todays_metrics_and_goes_to_the_managers(db, che
     assert alert.room == f"notifications:managers:{tenant_id}"
     assert (alert.related_entity_type, alert.related_entity_id) == ("seller", ana)
     assert alert.title == "Performance alert: Ana Ruiz"
-    assert alert.message == ("Ana Ruiz has 6 unanswered conversations today and an average response time of "
-                             "12.0 min (limits: 5 conversations, 30 min).")
+    assert alert.message == (
+        "Ana Ruiz has 6 unanswered conversations today and an average response time of "
+        "12.0 min (limits: 5 conversations, 30 min)."
+    )
 
 
 def test_running_the_checks_twice_creates_nothing_new_but_a_new_situation_does(db, check, acme):
@@ -163,4 +182,7 @@ def test_today_and_local_times_follow_crm_timezone(db, resources, settings, acme
 
     assert [a.id for a in alerts] == [f"performance_{ana}_20260309"]
     assert "average response time of n/a min" in alerts[0].message
-    assert followups[0].message == "The follow-up with Unnamed customer was due on 2026-03-09 21:00 (1.0 hours ago)."
+    assert (
+        followups[0].message
+        == "The follow-up with Unnamed customer was due on 2026-03-09 21:00 (1.0 hours ago)."
+    )

@@ -33,8 +33,9 @@ def _sensors(settings):
 
 
 def _tick(sensor, instance, resources, cursor=None):
-    with dg.build_sensor_context(instance=instance, cursor=cursor,
-                                 resources={"postgres": resources["postgres"]}) as context:
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"postgres": resources["postgres"]}
+    ) as context:
         return sensor.evaluate_tick(context)
 
 
@@ -47,8 +48,9 @@ def test_checks_sensor_requests_one_run_per_new_situation(db, settings, resource
 
     quiet = _tick(sensor, instance, resources)
     assert quiet.run_requests == []
-    assert re.fullmatch(r"nothing due at \d\d:\d\d \(UTC\): 0 unanswered, 0 hot leads, 0 follow-ups",
-                        quiet.skip_message), quiet.skip_message
+    assert re.fullmatch(
+        r"nothing due at \d\d:\d\d \(UTC\): 0 unanswered, 0 hot leads, 0 follow-ups", quiet.skip_message
+    ), quiet.skip_message
     assert json.loads(quiet.cursor)["due"] == {"unanswered": 0, "hot_lead": 0, "followup": 0}
 
     conv = crm.conversation(db, tenant_id, ana, "Waiting", now - timedelta(hours=2))
@@ -57,14 +59,17 @@ def test_checks_sensor_requests_one_run_per_new_situation(db, settings, resource
     assert len(due.run_requests) == 1
     request = due.run_requests[0]
     assert request.run_key.startswith("due:1u-0h-1f:")
-    assert request.run_config == {"ops": {PLAN_OP: {"config": {"rules": ["unanswered", "hot_lead", "followup"]}}}}
+    assert request.run_config == {
+        "ops": {PLAN_OP: {"config": {"rules": ["unanswered", "hot_lead", "followup"]}}}
+    }
 
     same = _tick(sensor, instance, resources, cursor=due.cursor)
     assert same.run_requests == []
     assert "1 unanswered, 0 hot leads, 1 follow-ups, already requested" in same.skip_message
 
-    result = build_notification_checks_job(settings).execute_in_process(resources=resources,
-                                                                       run_config=request.run_config)
+    result = build_notification_checks_job(settings).execute_in_process(
+        resources=resources, run_config=request.run_config
+    )
     assert result.success and len(crm.notification_ids(db)) == 2
     after = _tick(sensor, instance, resources, cursor=same.cursor)
     assert after.run_requests == [] and after.skip_message.startswith("nothing due at")
@@ -76,8 +81,9 @@ def test_checks_sensor_requests_one_run_per_new_situation(db, settings, resource
     assert new.run_requests[0].run_key != request.run_key
 
 
-
-def test_a_request_that_did_not_clear_its_situation_is_requested_again_later(db, settings, resources, instance):
+def test_a_request_that_did_not_clear_its_situation_is_requested_again_later(
+    db, settings, resources, instance
+):
     """The cursor says this exact situation was requested 31 minutes ago and it is still due: the
     run failed or was cancelled, so the sensor asks again under a new run_key."""
     sensor = _sensors(settings)["notification_checks_sensor"]
@@ -93,22 +99,33 @@ def test_a_request_that_did_not_clear_its_situation_is_requested_again_later(db,
     assert len(again.run_requests) == 1
     assert again.run_requests[0].run_key.startswith(first.run_requests[0].run_key + ":again-")
 
+
 def test_sensor_count_agrees_with_what_the_job_creates(db, settings, resources, instance):
     now = datetime.now(timezone.utc)
     tenant_id = crm.tenant(db, "Acme")
     ana, bruno = crm.seller(db, tenant_id, "Ana"), crm.seller(db, tenant_id, "Bruno")
     for i, seller in enumerate([ana, bruno, ana]):
         conv = crm.conversation(db, tenant_id, seller, f"C{i}", now - timedelta(hours=1, minutes=1 + i))
-        crm.lead(db, tenant_id, seller, conv, "new", probability=0.85 + i / 100,
-                 last_contact_time=now - timedelta(hours=3) if i else None)
+        crm.lead(
+            db,
+            tenant_id,
+            seller,
+            conv,
+            "new",
+            probability=0.85 + i / 100,
+            last_contact_time=now - timedelta(hours=3) if i else None,
+        )
         crm.lead(db, tenant_id, seller, conv, "contacted", probability=0.5)
-        crm.lead(db, tenant_id, seller, conv, "interested", next_follow_up=now + timedelta(hours=i - 1, minutes=30))
+        crm.lead(
+            db, tenant_id, seller, conv, "interested", next_follow_up=now + timedelta(hours=i - 1, minutes=30)
+        )
     crm.conversation(db, tenant_id, None, "Unassigned", now - timedelta(hours=3))
 
     tick = _tick(_sensors(settings)["notification_checks_sensor"], instance, resources)
     assert json.loads(tick.cursor)["due"] == {"unanswered": 3, "hot_lead": 3, "followup": 1}
     result = build_notification_checks_job(settings).execute_in_process(
-        resources=resources, run_config=tick.run_requests[0].run_config)
+        resources=resources, run_config=tick.run_requests[0].run_config
+    )
     created = [result.output_for_node(f"check_{rule}") for rule in ("unanswered", "hot_lead", "followup")]
     assert created == [3, 3, 1]
 
@@ -121,30 +138,40 @@ def test_performance_sensor_follows_todays_seller_metrics_partition(db, settings
     crm.metrics_row(db, tenant_id, ana, today, unanswered=12, avg_response_minutes=10)
 
     nothing = _tick(sensor, instance, resources)
-    assert nothing.run_requests == [] and nothing.skip_message.startswith(f"no new materialization of seller_metrics {today}")
+    assert nothing.run_requests == [] and nothing.skip_message.startswith(
+        f"no new materialization of seller_metrics {today}"
+    )
 
-    instance.report_runless_asset_event(dg.AssetMaterialization("seller_metrics", partition=str(today - timedelta(days=3))))
+    instance.report_runless_asset_event(
+        dg.AssetMaterialization("seller_metrics", partition=str(today - timedelta(days=3)))
+    )
     old_day = _tick(sensor, instance, resources, cursor=nothing.cursor)
     assert old_day.run_requests == []
 
-    instance.report_runless_asset_event(dg.AssetMaterialization("seller_metrics", partition=today.isoformat()))
+    instance.report_runless_asset_event(
+        dg.AssetMaterialization("seller_metrics", partition=today.isoformat())
+    )
     fired = _tick(sensor, instance, resources, cursor=old_day.cursor)
     assert len(fired.run_requests) == 1
     assert fired.run_requests[0].run_key.startswith(f"performance:{today}:")
     assert _tick(sensor, instance, resources, cursor=fired.cursor).run_requests == []
 
     result = build_notification_checks_job(settings).execute_in_process(
-        resources=resources, run_config=fired.run_requests[0].run_config)
+        resources=resources, run_config=fired.run_requests[0].run_config
+    )
     assert result.success
     assert crm.notification_ids(db) == [f"performance_{ana}_{today:%Y%m%d}"]
     skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
     assert skipped == {"check_unanswered", "check_hot_lead", "check_followup"}
 
 
-@pytest.mark.parametrize("enabled, expected", [(True, dg.DefaultSensorStatus.RUNNING),
-                                               (False, dg.DefaultSensorStatus.STOPPED)])
+@pytest.mark.parametrize(
+    "enabled, expected", [(True, dg.DefaultSensorStatus.RUNNING), (False, dg.DefaultSensorStatus.STOPPED)]
+)
 def test_sensors_follow_enable_scheduled_tasks(settings, enabled, expected):
     sensors = _sensors(dataclasses.replace(settings, enable_scheduled_tasks=enabled))
     assert {name: s.default_status for name, s in sensors.items()} == {
-        "notification_checks_sensor": expected, "performance_alerts_sensor": expected}
+        "notification_checks_sensor": expected,
+        "performance_alerts_sensor": expected,
+    }
     assert sensors["notification_checks_sensor"].minimum_interval_seconds == 5 * 60

@@ -32,17 +32,23 @@ def _failure(result) -> str:
     return failures[0].step_failure_data.user_failure_data.description
 
 
-@pytest.mark.parametrize("override, named", [
-    ({"hot_lead_probability_threshold": 1.5}, "hot_lead_probability_threshold=1.5"),
-    ({"unanswered_conversation_hours": -1.0}, "unanswered_conversation_hours=-1.0"),
-    ({"hot_lead_idle_hours": -2.0}, "hot_lead_idle_hours=-2.0"),
-    ({"performance_alert_max_response_minutes": 0.0}, "performance_alert_max_response_minutes=0.0"),
-    ({"rules": ["unanswered", "vip"]}, "unknown ['vip']"),
-])
-def test_bad_op_config_is_refused_by_name_before_any_row(db, settings, resources, due_everywhere, override, named):
+@pytest.mark.parametrize(
+    "override, named",
+    [
+        ({"hot_lead_probability_threshold": 1.5}, "hot_lead_probability_threshold=1.5"),
+        ({"unanswered_conversation_hours": -1.0}, "unanswered_conversation_hours=-1.0"),
+        ({"hot_lead_idle_hours": -2.0}, "hot_lead_idle_hours=-2.0"),
+        ({"performance_alert_max_response_minutes": 0.0}, "performance_alert_max_response_minutes=0.0"),
+        ({"rules": ["unanswered", "vip"]}, "unknown ['vip']"),
+    ],
+)
+def test_bad_op_config_is_refused_by_name_before_any_row(
+    db, settings, resources, due_everywhere, override, named
+):
     job = build_notification_checks_job(settings)
-    result = job.execute_in_process(resources=resources, raise_on_error=False,
-                                    run_config={"ops": {PLAN_OP: {"config": override}}})
+    result = job.execute_in_process(
+        resources=resources, raise_on_error=False, run_config={"ops": {PLAN_OP: {"config": override}}}
+    )
     assert not result.success
     assert named in _failure(result)
     assert crm.notification_ids(db) == []
@@ -68,6 +74,8 @@ def test_a_valid_override_changes_the_threshold_for_that_run_only(db, settings, 
     assert result.success
     assert crm.notification_ids(db) == []  # 3 h of waiting is not > 4 h; other rules not selected
 
-    job.execute_in_process(resources=resources, run_config={"ops": {PLAN_OP: {"config": {"rules": ["unanswered"]}}}})
+    job.execute_in_process(
+        resources=resources, run_config={"ops": {PLAN_OP: {"config": {"rules": ["unanswered"]}}}}
+    )
     assert [i.split("_")[0] for i in crm.notification_ids(db)] == ["unanswered"]
     assert crm.notification_ids(db)[0].startswith(f"unanswered_{due_everywhere}_")
