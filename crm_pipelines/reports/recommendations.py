@@ -1,8 +1,8 @@
 """Rule-based recommendations, the sentences a sales manager would write after reading the day.
 
 Each rule names the seller and the number, most urgent first: customers waiting, hot leads,
-due follow-ups, slow replies, a slower team, idle sellers, and who to recognise. At most
-MAX_PER_RULE sellers per rule and MAX_TOTAL sentences, so the list stays readable.
+due follow-ups, slow replies, a slower team, idle sellers, and who to recognise (always kept).
+At most MAX_PER_RULE sellers per rule and MAX_TOTAL sentences, so the list stays readable.
 """
 
 from __future__ import annotations
@@ -107,8 +107,10 @@ def recommendations(payload: dict[str, Any], sellers: list[dict[str, Any]], sett
     for s in idle[:MAX_PER_RULE]:
         out.append(_say("idle", lang, seller=s["seller_name"], date=fmt_date(day, lang)))
 
+    # Recognition always has its place, however long the list of problems is.
+    praise: list[str] = []
     best = payload["top_performers"][:1]
     if best and (best[0]["conversions"] > 0 or best[0]["score"] > 0):
-        out.append(_say("recognise", lang, best[0]["conversions"], seller=best[0]["seller"],
-                        score=fmt_number(best[0]["score"], lang, decimals=2)))
-    return out[:MAX_TOTAL]
+        praise.append(_say("recognise", lang, best[0]["conversions"], seller=best[0]["seller"],
+                           score=fmt_number(best[0]["score"], lang, decimals=2)))
+    return out[:MAX_TOTAL - len(praise)] + praise
