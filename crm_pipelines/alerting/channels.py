@@ -104,7 +104,8 @@ def send_teams(settings: Settings, alert: Alert) -> None:
         settings.teams_webhook_url, data=json.dumps(card.payload).encode("utf-8"),
         headers={"Content-Type": "application/json"}, method="POST",
     )
-    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 (http(s) only, validated in settings)
+    # http(s) only: the URL was validated in settings
+    with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310
         if response.status >= 300:
             raise RuntimeError(f"Teams answered {response.status}")
 

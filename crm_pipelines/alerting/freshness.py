@@ -51,7 +51,8 @@ class FreshnessVerdict:
             return f"partition {self.expected_partition} not materialized yet ({self.expectation})"
         state = "fresh" if self.fresh else "stale"
         minutes = (self.age_seconds or 0) / 60
-        return f"{state}: partition {self.expected_partition} materialized {minutes:.0f} min ago ({self.expectation})"
+        return (f"{state}: partition {self.expected_partition} materialized {minutes:.0f} min ago "
+                f"({self.expectation})")
 
 
 def _last_materialization(instance: dg.DagsterInstance, key: dg.AssetKey,
@@ -119,7 +120,8 @@ def _result(verdict: FreshnessVerdict) -> dg.AssetCheckResult:
         "latest_partition": verdict.latest_partition or "none",
     }
     if verdict.expected_materialized_at is not None:
-        metadata["dagster/last_updated_timestamp"] = dg.MetadataValue.timestamp(verdict.expected_materialized_at)
+        metadata["dagster/last_updated_timestamp"] = dg.MetadataValue.timestamp(
+            verdict.expected_materialized_at)
     if verdict.fresh_until is not None:
         metadata[FRESH_UNTIL_KEY] = dg.MetadataValue.timestamp(verdict.fresh_until)
     return dg.AssetCheckResult(passed=verdict.fresh, severity=dg.AssetCheckSeverity.WARN,

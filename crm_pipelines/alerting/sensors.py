@@ -22,11 +22,14 @@ INTERVAL_SECONDS = 30
 
 
 def _status(settings: Settings) -> dg.DefaultSensorStatus:
-    return dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks else dg.DefaultSensorStatus.STOPPED
+    if settings.enable_scheduled_tasks:
+        return dg.DefaultSensorStatus.RUNNING
+    return dg.DefaultSensorStatus.STOPPED
 
 
 def _delivered(outcome: dict[str, bool]) -> str:
-    return ", ".join(f"{channel}={'ok' if ok else 'failed'}" for channel, ok in outcome.items()) or "no channel configured"
+    said = ", ".join(f"{channel}={'ok' if ok else 'failed'}" for channel, ok in outcome.items())
+    return said or "no channel configured"
 
 
 def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
@@ -44,7 +47,8 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
     def pipeline_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
         run = context.dagster_run
         if not starts_failure_streak(context.instance, run):
-            context.log.info(f"run {run.run_id} of {run.job_name} failed again: alerted at the start of the streak")
+            context.log.info(
+                f"run {run.run_id} of {run.job_name} failed again: alerted at the start of the streak")
             return None
         alert = build_alert("failure", settings, context.instance, run)
         outcome = send_alert(settings, alert)

@@ -42,8 +42,9 @@ def load_repository(module_name: str) -> dg.RepositoryDefinition:
     except click.ClickException:
         raise
     except Exception as err:
+        first_line = str(err).splitlines()[0] if str(err) else ""
         raise CodeLocationError(f"broken: the code location {module_name} does not load: "
-                                f"{type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}") from None
+                                f"{type(err).__name__}: {first_line}") from None
 
 
 def open_instance() -> tuple[dg.DagsterInstance | None, str | None]:

@@ -14,7 +14,12 @@ import dagster as dg
 from dagster._core.scheduler.instigation import InstigatorStatus, InstigatorType
 
 from crm_pipelines.alerting.content import is_hidden_job, run_subject
-from crm_pipelines.alerting.freshness import DAILY_REPORT, SELLER_METRICS, daily_report_verdict, seller_metrics_verdict
+from crm_pipelines.alerting.freshness import (
+    DAILY_REPORT,
+    SELLER_METRICS,
+    daily_report_verdict,
+    seller_metrics_verdict,
+)
 from crm_pipelines.settings import Settings
 
 # The daemon writes a heartbeat every 30 s; three missed ones mean it is not running.
@@ -46,7 +51,8 @@ def daemon_states(instance: dg.DagsterInstance, now: float, tolerance: float) ->
         beat = heartbeats.get(daemon)
         ts = beat.timestamp if beat else None
         errors = [e.message.strip().splitlines()[0][:200] for e in (beat.errors or [])] if beat else []
-        states.append(DaemonState(daemon, _iso(ts), _age(ts, now), ts is not None and now - ts <= tolerance, errors))
+        alive = ts is not None and now - ts <= tolerance
+        states.append(DaemonState(daemon, _iso(ts), _age(ts, now), alive, errors))
     return states
 
 
@@ -61,7 +67,8 @@ class InstigatorInfo:
     last_tick_status: str | None = None
 
 
-def instigators(instance: dg.DagsterInstance, repo: dg.RepositoryDefinition, now: float) -> list[InstigatorInfo]:
+def instigators(instance: dg.DagsterInstance, repo: dg.RepositoryDefinition,
+                now: float) -> list[InstigatorInfo]:
     stored = {}
     for state in instance.all_instigator_state():
         current = stored.get((state.instigator_type, state.name))
@@ -74,10 +81,11 @@ def instigators(instance: dg.DagsterInstance, repo: dg.RepositoryDefinition, now
         default_running = definition.default_status.value == "RUNNING"
         state = stored.get((itype, definition.name))
         if state is None or state.status == InstigatorStatus.DECLARED_IN_CODE:
-            info = InstigatorInfo(definition.name, kind, "running" if default_running else "stopped", "code default")
+            state_name = "running" if default_running else "stopped"
+            info = InstigatorInfo(definition.name, kind, state_name, "code default")
         else:
-            info = InstigatorInfo(definition.name, kind,
-                                  "running" if state.status == InstigatorStatus.RUNNING else "stopped", "set in the UI")
+            state_name = "running" if state.status == InstigatorStatus.RUNNING else "stopped"
+            info = InstigatorInfo(definition.name, kind, state_name, "set in the UI")
         if state is not None:
             ticks = instance.get_ticks(state.instigator_origin_id, state.selector_id, limit=1)
             if ticks:
@@ -123,7 +131,8 @@ class FailedRun:
     ended_at: str | None
 
 
-def recent_failures(instance: dg.DagsterInstance, now: float, hours: int = 24, limit: int = 50) -> list[FailedRun]:
+def recent_failures(instance: dg.DagsterInstance, now: float, hours: int = 24,
+                    limit: int = 50) -> list[FailedRun]:
     since = datetime.fromtimestamp(now, timezone.utc) - timedelta(hours=hours)
     records = instance.get_run_records(
         filters=dg.RunsFilter(statuses=[dg.DagsterRunStatus.FAILURE], updated_after=since), limit=limit)
@@ -156,10 +165,12 @@ def assets(settings: Settings, instance: dg.DagsterInstance, repo: dg.Repository
         if key in verdicts:
             v = verdicts[key](settings, instance)
             latest_ts = v.latest_materialized_at.timestamp() if v.latest_materialized_at else None
-            out.append(AssetInfo(key.to_user_string(), v.latest_partition, _iso(latest_ts), _age(latest_ts, now),
+            out.append(AssetInfo(key.to_user_string(), v.latest_partition, _iso(latest_ts),
+                                 _age(latest_ts, now),
                                  v.expected_partition, v.expectation, v.fresh, v.describe()))
             continue
         records = instance.fetch_materializations(dg.AssetRecordsFilter(asset_key=key), limit=1).records
         ts = records[0].timestamp if records else None
-        out.append(AssetInfo(key.to_user_string(), records[0].partition_key if records else None, _iso(ts), _age(ts, now)))
+        partition = records[0].partition_key if records else None
+        out.append(AssetInfo(key.to_user_string(), partition, _iso(ts), _age(ts, now)))
     return out

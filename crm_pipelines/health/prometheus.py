@@ -29,7 +29,8 @@ def build_registry(report: HealthReport) -> CollectorRegistry:
 
     gauge("health_status", "0 healthy, 1 degraded, 2 broken (the exit status of crm-pipelines health)").set(
         report.exit_code)
-    up = gauge("service_up", "1 when the service answers, 0 when it does not (only configured services)", ("service",))
+    up = gauge("service_up", "1 when the service answers, 0 when it does not (only configured services)",
+               ("service",))
     latency = gauge("service_latency_seconds", "round trip of a trivial request", ("service",))
     for probe in (report.postgres, report.redis):
         if probe.configured:
@@ -51,7 +52,8 @@ def build_registry(report: HealthReport) -> CollectorRegistry:
         if instigator.last_tick_age_seconds is not None:
             tick_age.labels(instigator.name, instigator.kind).set(instigator.last_tick_age_seconds)
 
-    job_success = gauge("job_last_run_success", "1 when the job's last run succeeded, 0 otherwise", ("job", "status"))
+    job_success = gauge("job_last_run_success", "1 when the job's last run succeeded, 0 otherwise",
+                        ("job", "status"))
     job_duration = gauge("job_last_run_duration_seconds", "duration of the job's last finished run", ("job",))
     job_time = gauge("job_last_run_start_timestamp_seconds", "when the job's last run started", ("job",))
     for job in report.jobs:
@@ -67,7 +69,8 @@ def build_registry(report: HealthReport) -> CollectorRegistry:
 
     asset_age = gauge("asset_last_materialization_age_seconds", "age of the asset's latest materialization",
                       ("asset", "partition"))
-    fresh = gauge("asset_fresh", "1 when the asset meets its freshness expectation", ("asset", "expected_partition"))
+    fresh = gauge("asset_fresh", "1 when the asset meets its freshness expectation",
+                  ("asset", "expected_partition"))
     for asset in report.assets:
         if asset.latest_age_seconds is not None:
             asset_age.labels(asset.asset, asset.latest_partition or "").set(asset.latest_age_seconds)

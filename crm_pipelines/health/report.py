@@ -80,7 +80,8 @@ def collect(settings: Settings, instance: dg.DagsterInstance | None, repo: dg.Re
     if not report.postgres.ok:
         problems.append((BROKEN, f"PostgreSQL does not answer: {report.postgres.error}"))
     if report.redis.configured and not report.redis.ok:
-        problems.append((DEGRADED, f"Redis does not answer (cache, queue and Socket.IO off): {report.redis.error}"))
+        problems.append((DEGRADED, "Redis does not answer (cache, queue and Socket.IO off): "
+                                   f"{report.redis.error}"))
     if instance is None:
         problems.append((BROKEN, "no Dagster instance (DAGSTER_HOME)"))
         return report
@@ -96,8 +97,8 @@ def collect(settings: Settings, instance: dg.DagsterInstance | None, repo: dg.Re
         return report
     dead = [d.daemon for d in report.daemons if not d.alive]
     if dead:
-        problems.append((BROKEN, f"Dagster daemon not running (no heartbeat within {heartbeat_tolerance:.0f} s): "
-                                 + ", ".join(dead)))
+        problems.append((BROKEN, "Dagster daemon not running "
+                                 f"(no heartbeat within {heartbeat_tolerance:.0f} s): {', '.join(dead)}"))
     for daemon in report.daemons:
         if daemon.alive and daemon.errors:
             problems.append((DEGRADED, f"daemon {daemon.daemon} reports errors: {daemon.errors[0]}"))
@@ -125,15 +126,19 @@ def _ok(ok: bool | None) -> str:
 
 
 def render_table(report: HealthReport) -> str:
-    lines = [f"crm-pipelines health: {report.status.upper()} (exit {report.exit_code}) at {report.checked_at}"]
+    lines = [f"crm-pipelines health: {report.status.upper()} (exit {report.exit_code}) "
+             f"at {report.checked_at}"]
     lines += [f"  ! {STATUS_NAMES[level]}: {text}" for level, text in report.problems]
     lines += _table("Services", ["service", "state", "latency", "target", "error"], [
         [p.name, _ok(p.ok), _ms(p.latency_ms), p.target, p.error] for p in (report.postgres, report.redis)])
     lines += _table("Dagster daemon", ["daemon", "state", "last heartbeat", "age (s)", "errors"], [
-        [d.daemon, "alive" if d.alive else "NOT RUNNING", d.last_heartbeat, d.age_seconds, "; ".join(d.errors) or None]
+        [d.daemon, "alive" if d.alive else "NOT RUNNING", d.last_heartbeat, d.age_seconds,
+         "; ".join(d.errors) or None]
         for d in report.daemons])
-    lines += _table("Schedules and sensors", ["name", "kind", "state", "last tick", "age (s)", "tick status"], [
-        [i.name, i.kind, f"{i.state} ({i.state_source})", i.last_tick, i.last_tick_age_seconds, i.last_tick_status]
+    lines += _table("Schedules and sensors",
+                    ["name", "kind", "state", "last tick", "age (s)", "tick status"], [
+        [i.name, i.kind, f"{i.state} ({i.state_source})", i.last_tick, i.last_tick_age_seconds,
+         i.last_tick_status]
         for i in report.instigators])
     lines += _table("Jobs", ["job", "last run", "status", "started", "duration (s)"], [
         [j.name, j.last_run_id[:8] if j.last_run_id else None, j.status, j.started_at, j.duration_seconds]

@@ -100,7 +100,8 @@ def test_first_failure_alerts_every_channel_second_stays_quiet_success_recovers(
     client = RecordingClient(socketio_server.url, rooms=[ALERT_ROOM])
     try:
         with dg.instance_for_test() as instance:
-            failures, recoveries = SensorDriver(failure_sensor, instance), SensorDriver(recovery_sensor, instance)
+            failures = SensorDriver(failure_sensor, instance)
+            recoveries = SensorDriver(recovery_sensor, instance)
             failures.tick(), recoveries.tick()  # first ticks only set the cursors, as in a deployment
 
             first = run_probe(job, instance, settings, "SELECT * FROM no_such_table_for_alerts")
@@ -122,7 +123,8 @@ def test_first_failure_alerts_every_channel_second_stays_quiet_success_recovers(
                 assert "no_such_table_for_alerts" in text and "does not exist" in text
                 assert run_link in text
             assert email["Subject"] == "[crm-pipelines] Failed: alert_probe_job"
-            assert smtp_server.envelopes[0] == ("dagster@crm.example", ["ops@crm.example", "oncall@crm.example"])
+            assert smtp_server.envelopes[0] == (
+                "dagster@crm.example", ["ops@crm.example", "oncall@crm.example"])
             assert events[0]["kind"] == "failure" and events[0]["steps"] == ["run_probe_sql"]
             assert slack[0]["body"]["blocks"][2]["elements"][0]["url"] == run_link
 
@@ -137,7 +139,8 @@ def test_first_failure_alerts_every_channel_second_stays_quiet_success_recovers(
             recovered = webhook_server.requests[2:]
             assert sorted(r["path"].split("/")[1] for r in recovered) == ["slack", "teams"]
             assert len(smtp_server.messages) == 2
-            assert smtp_server.messages[1]["Subject"] == "[crm-pipelines] Recovered: alert_probe_job succeeded again"
+            assert smtp_server.messages[1]["Subject"] == (
+                "[crm-pipelines] Recovered: alert_probe_job succeeded again")
             events = client.wait_for(ALERT_EVENT, 2)
             assert [e["kind"] for e in events] == ["failure", "recovery"]
             assert events[1]["run_id"] == third.run_id
@@ -158,7 +161,8 @@ def test_first_failure_alerts_every_channel_second_stays_quiet_success_recovers(
     payloads += [json.dumps(e) for e in client.received(ALERT_EVENT)]
     everything = payloads + run_logs + [caplog.text]
     for secret in secrets(settings):
-        leaks = [text[max(0, text.find(secret) - 300):text.find(secret) + 80] for text in everything if secret in text]
+        leaks = [text[max(0, text.find(secret) - 300):text.find(secret) + 80]
+                 for text in everything if secret in text]
         assert not leaks, f"a secret leaked: {leaks}"
 
 

@@ -104,5 +104,6 @@ def test_alerting_definitions_load_without_the_checked_assets_and_in_the_code_lo
 
     repo = defs.get_repository_def()
     names = {s.name for s in repo.sensor_defs}
-    assert {"pipeline_failure_alert_sensor", "pipeline_recovery_alert_sensor", "freshness_checks_sensor"} <= names
+    assert {"pipeline_failure_alert_sensor", "pipeline_recovery_alert_sensor",
+            "freshness_checks_sensor"} <= names
     assert isinstance(repo.get_sensor_def("pipeline_failure_alert_sensor"), dg.RunStatusSensorDefinition)

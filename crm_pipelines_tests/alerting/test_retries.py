@@ -106,12 +106,14 @@ def test_bad_statement_is_not_retried(pg_dsn, db):
                                             raise_on_error=False)
     assert not result.success
     assert _events(result, dg.DagsterEventType.STEP_UP_FOR_RETRY) == []
-    assert "no_such_column" in _events(result, dg.DagsterEventType.STEP_FAILURE)[0].step_failure_data.error.message
+    failure = _events(result, dg.DagsterEventType.STEP_FAILURE)[0]
+    assert "no_such_column" in failure.step_failure_data.error.message
 
 
 def test_wrong_database_is_a_bad_setting_and_a_refused_connection_is_transient(pg_dsn):
     base = pg_dsn.rsplit("/", 1)[0]
-    for dsn, transient in ((base + "/crm_no_such_database", False), ("postgresql://postgres@127.0.0.1:1/x", True)):
+    cases = ((base + "/crm_no_such_database", False), ("postgresql://postgres@127.0.0.1:1/x", True))
+    for dsn, transient in cases:
         engine = sa.create_engine(dsn, poolclass=sa.pool.NullPool)
         try:
             engine.connect()

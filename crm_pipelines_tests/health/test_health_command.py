@@ -48,7 +48,8 @@ def deployment(tmp_path, pg_dsn, redis_url, webhook_server):
     home.mkdir()
     (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
     env = {"DAGSTER_HOME": str(home), "POSTGRES_DSN": pg_dsn, "REDIS_URL": redis_url,
-           "ENABLE_SCHEDULED_TASKS": "true", "SLACK_WEBHOOK_URL": webhook_server.url("/slack/T0/B0/deploytoken"),
+           "ENABLE_SCHEDULED_TASKS": "true",
+           "SLACK_WEBHOOK_URL": webhook_server.url("/slack/T0/B0/deploytoken"),
            "DAGSTER_WEBSERVER_URL": "http://dagster.test:3000"}
     return home, env
 
@@ -155,7 +156,8 @@ def test_health_running_degraded_and_broken(deployment, pg_dsn, db, webhook_serv
             (home / "launch_probe_run").write_text("alert-probe-1")
             launched = wait_until(lambda: instance.get_run_records(
                 filters=dg.RunsFilter(job_name="health_probe_job", statuses=[dg.DagsterRunStatus.FAILURE],
-                                      tags={"dagster/run_key": "alert-probe-1"})), 180, "the launched run to fail")
+                                      tags={"dagster/run_key": "alert-probe-1"})),
+                180, "the launched run to fail")
             run_id = launched[0].dagster_run.run_id
             wait_until(lambda: webhook_server.requests, 120, "the failure alert")
             alert = webhook_server.requests[0]["body"]["text"]
