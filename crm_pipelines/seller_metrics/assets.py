@@ -59,7 +59,11 @@ def build_seller_metrics_asset(settings: Settings) -> dg.AssetsDefinition:
                          f"written, {stats.rows_deleted} replaced, SQL {stats.sql_seconds:.2f}s")
 
         # Rows are committed: from here on nothing may fail the materialization.
-        outcome = publish_latest_day(stats, redis, socketio)
+        try:
+            outcome = publish_latest_day(stats, redis, socketio)
+        except Exception as err:  # noqa: BLE001 - the cache and events are best effort
+            context.log.warning(f"seller_metrics: publishing the latest day failed: {type(err).__name__}")
+            outcome = PublishOutcome(False, f"cache not refreshed: publishing failed ({type(err).__name__})", 0, 0)
         if not outcome.cache_refreshed and redis.enabled and not stats.later_period_exists:
             context.log.warning(f"seller_metrics: {outcome.cache_status}")
         if outcome.events_failed:
