@@ -16,7 +16,6 @@ from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.settings import Settings
 
 BIG_TABLE_ROWS = 10_000
-EXPIRED_ROWS = 200_000
 
 
 def explain_rules(engine: sa.Engine, settings: Settings, as_of: datetime) -> dict[str, Any]:
@@ -63,7 +62,7 @@ def clear_notifications(engine: sa.Engine) -> None:
         conn.execute(sa.text("DELETE FROM notifications"))
 
 
-def add_expired_notifications(engine: sa.Engine, now: datetime, rows: int = EXPIRED_ROWS) -> None:
+def add_expired_notifications(engine: sa.Engine, now: datetime, rows: int) -> None:
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM notifications"))
         conn.execute(load_sql(__file__, "expired_notifications.sql"), {"now": now, "rows": rows})

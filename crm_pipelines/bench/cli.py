@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 
 import click
 
@@ -38,7 +39,9 @@ def bench_command(scale: str, dsn: str | None, repeat: int, rebuild: bool, as_js
     options = BenchOptions(scale=SCALES[scale], dsn=dsn, repeat=repeat, rebuild=rebuild)
     command = " ".join(["crm-pipelines bench", f"--scale {scale}"] + ([f"--repeat {repeat}"] if repeat != 3 else []))
     try:
-        result = run_benchmark(options, _settings(), log=lambda text: click.echo(text, err=True))
+        started = time.perf_counter()
+        result = run_benchmark(options, _settings(),
+                               log=lambda text: click.echo(f"[{time.perf_counter() - started:6.1f}s] {text}", err=True))
     except (BareSqlUnavailable, DagsterRunFailed) as err:
         raise click.ClickException(str(err)) from None
     result["command"] = command

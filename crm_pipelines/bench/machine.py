@@ -25,6 +25,8 @@ def machine_details(engine: sa.Engine) -> dict[str, object]:
         "dagster": dagster.__version__,
         "postgresql": pg_version,
         "postgresql_settings": pg_settings,
+        # Other work on the machine skews the numbers; the load says how busy it was.
+        "load_average_1_5_15min": [round(x, 2) for x in os.getloadavg()],
     }
 
 

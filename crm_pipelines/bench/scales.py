@@ -16,6 +16,8 @@ class Scale:
     sample_days: int
     # The backfill that is run once as one run and once as a run per partition.
     partition_runs: int = 30
+    # Expired notifications the cleanup measurement deletes.
+    expired_notifications: int = 200_000
 
     @property
     def seller_days(self) -> int:
@@ -27,7 +29,8 @@ class Scale:
 
 SCALES = {
     # tiny on purpose: the test runs it end to end on a 2-core machine
-    "small": Scale("small", tenants=1, sellers=5, days=14, sample_days=3, partition_runs=7),
+    "small": Scale("small", tenants=1, sellers=5, days=14, sample_days=3, partition_runs=5,
+                   expired_notifications=20_000),
     "medium": Scale("medium", tenants=2, sellers=100, days=180, sample_days=3),
     "large": Scale("large", tenants=4, sellers=250, days=365, sample_days=2),
 }

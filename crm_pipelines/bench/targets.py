@@ -21,8 +21,11 @@ def judge_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
     day, backfill, checks = m["metrics_one_day"], m["metrics_backfill"], m["notification_check"]
     dagster_backfill = backfill["dagster"]["median_seconds"]
     peaks = [s["peak_rss_mb"] for s in (day["dagster"], backfill["dagster"], m["partitions_as_runs"]["one_run"],
-                                        m["partitions_as_runs"]["separate_runs"], checks["dagster"],
-                                        m["cleanup"]["dagster"]) if s.get("peak_rss_mb")]
+                                        m["partitions_as_runs"]["separate_runs"], checks["first"]["dagster"],
+                                        checks["steady"]["dagster"], m["cleanup"]["dagster"]) if s.get("peak_rss_mb")]
+    steady, first = checks["steady"], checks["first"]
+    seq_scans = {f"{rule}: {', '.join(r['seq_scans_on_big_tables'])}"
+                 for plans in (first, steady) for rule, r in plans["rules"].items() if r["seq_scans_on_big_tables"]}
     vs_bare = dagster_backfill / backfill["bare_sql"]["median_seconds"]
     vs_original = backfill["original"]["median_seconds"] / dagster_backfill
     at_scale = "" if scale == "large" else f" (the target is for large; this is {scale})"
@@ -35,12 +38,12 @@ def judge_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
                 round(vs_original, 1), "x", vs_original >= BACKFILL_VS_ORIGINAL),
         _target(f"peak memory of every Dagster run process under {PEAK_MEMORY_MB} MB", max(peaks), "MB",
                 max(peaks) < PEAK_MEMORY_MB),
-        _target("notification check under 0.5 s of SQL", checks["sql_seconds"], "s",
-                checks["sql_seconds"] < NOTIFICATION_SQL_SECONDS),
+        _target("notification check under 0.5 s of SQL (steady state: situations already notified)",
+                steady["sql_seconds"], "s", steady["sql_seconds"] < NOTIFICATION_SQL_SECONDS),
+        _target("first notification check (every open situation new) under 0.5 s of SQL",
+                first["sql_seconds"], "s", first["sql_seconds"] < NOTIFICATION_SQL_SECONDS),
         _target("every notification query uses an index (no Seq Scan on a big table)",
-                ", ".join(f"{rule}: {', '.join(r['seq_scans_on_big_tables'])}"
-                          for rule, r in checks["rules"].items() if r["seq_scans_on_big_tables"]) or "none",
-                "", checks["every_rule_uses_an_index"]),
+                "; ".join(sorted(seq_scans)) or "none", "", not seq_scans),
     ]
 
 
