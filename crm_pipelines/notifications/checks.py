@@ -141,5 +141,17 @@ def find_due(conn: sa.Connection, thresholds: Thresholds, as_of: datetime) -> Du
     return DueSummary(as_of=as_of, counts=counts, digests=digests)
 
 
+def count_performance_due(conn: sa.Connection, thresholds: Thresholds, today: date) -> int:
+    """Sellers over a performance limit on `today` that have no alert yet."""
+    return conn.execute(
+        load_sql(__file__, "performance_due.sql"),
+        {
+            "today": today,
+            "max_unanswered": thresholds.performance_alert_max_unanswered,
+            "max_response_minutes": thresholds.performance_alert_max_response_minutes,
+        },
+    ).scalar_one()
+
+
 def _str_or_none(value: Any) -> str | None:
     return None if value is None else str(value)

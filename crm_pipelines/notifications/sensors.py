@@ -4,8 +4,9 @@
 any unanswered conversation, hot lead or due follow-up lacks its notification, and requests a run
 only then, so a quiet CRM does not fill the run history with empty runs. Its run_key names the
 situations it found (counts and a digest of their ids); its cursor and skip reasons say what
-it saw. `performance_alerts_sensor` runs the performance-alert rule after each materialization
-of today's `seller_metrics` partition instead of on a clock.
+it saw. `performance_alerts_sensor` runs the performance-alert rule after a materialization of
+today's `seller_metrics` partition (not on a clock), when that refresh shows a seller over the
+limits who has no alert yet.
 """
 
 # No `from __future__ import annotations` here: Dagster reads the config and resource
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
-from crm_pipelines.notifications.checks import DueSummary, find_due, local_day
+from crm_pipelines.notifications.checks import DueSummary, count_performance_due, find_due, local_day
 from crm_pipelines.notifications.jobs import run_config_for
 from crm_pipelines.notifications.thresholds import CLOCK_RULES, Thresholds
 from crm_pipelines.resources.postgres import PostgresResource
@@ -92,11 +93,12 @@ def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> lis
         job=job,
         minimum_interval_seconds=60,
         default_status=status,
-        description="Runs the performance-alert rule after each materialization of today's "
-        "seller_metrics partition.",
+        description="Runs the performance-alert rule after a materialization of today's "
+        "seller_metrics partition that shows a seller over the limits without an alert.",
     )
-    def performance_alerts_sensor(context: dg.SensorEvaluationContext):
-        today = local_day(datetime.now(timezone.utc), settings).isoformat()
+    def performance_alerts_sensor(context: dg.SensorEvaluationContext, postgres: PostgresResource):
+        day = local_day(datetime.now(timezone.utc), settings)
+        today = day.isoformat()
         after = int(context.cursor) if context.cursor else None
         records = context.instance.fetch_materializations(
             dg.AssetRecordsFilter(asset_key=SELLER_METRICS, asset_partitions=[today], after_storage_id=after),
@@ -109,10 +111,18 @@ def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> lis
             )
         latest = records[0]
         context.update_cursor(str(latest.storage_id))
+        # A refresh every METRICS_REFRESH_INTERVAL_MINUTES must not mean as many empty runs.
+        with postgres.connect() as conn:
+            due = count_performance_due(conn, Thresholds.from_settings(settings), day)
+        if due == 0:
+            return dg.SkipReason(
+                f"seller_metrics {today} refreshed (event {latest.storage_id}): "
+                "no seller over the limits without an alert"
+            )
         return dg.RunRequest(
             run_key=f"performance:{today}:{latest.storage_id}",
             run_config=run_config_for(["performance_alert"]),
-            tags={"crm_pipelines/seller_metrics_partition": today},
+            tags={"crm_pipelines/seller_metrics_partition": today, "crm_pipelines/due": f"{due} sellers"},
         )
 
     return [notification_checks_sensor, performance_alerts_sensor]

@@ -135,23 +135,28 @@ def test_performance_sensor_follows_todays_seller_metrics_partition(db, settings
     today = datetime.now(timezone.utc).date()
     tenant_id = crm.tenant(db, "Acme")
     ana = crm.seller(db, tenant_id, "Ana")
-    crm.metrics_row(db, tenant_id, ana, today, unanswered=12, avg_response_minutes=10)
+    crm.metrics_row(db, tenant_id, ana, today, unanswered=1, avg_response_minutes=10)
+
+    def refresh(day) -> None:
+        instance.report_runless_asset_event(dg.AssetMaterialization("seller_metrics", partition=str(day)))
 
     nothing = _tick(sensor, instance, resources)
-    assert nothing.run_requests == [] and nothing.skip_message.startswith(
-        f"no new materialization of seller_metrics {today}"
-    )
+    assert nothing.run_requests == []
+    assert nothing.skip_message.startswith(f"no new materialization of seller_metrics {today}")
 
-    instance.report_runless_asset_event(
-        dg.AssetMaterialization("seller_metrics", partition=str(today - timedelta(days=3)))
-    )
+    refresh(today - timedelta(days=3))
     old_day = _tick(sensor, instance, resources, cursor=nothing.cursor)
     assert old_day.run_requests == []
 
-    instance.report_runless_asset_event(
-        dg.AssetMaterialization("seller_metrics", partition=today.isoformat())
-    )
-    fired = _tick(sensor, instance, resources, cursor=old_day.cursor)
+    refresh(today)
+    calm = _tick(sensor, instance, resources, cursor=old_day.cursor)
+    assert calm.run_requests == []
+    assert "no seller over the limits without an alert" in calm.skip_message
+
+    with db.begin() as conn:
+        conn.exec_driver_sql("UPDATE seller_metrics SET conversations_unanswered = 12")
+    refresh(today)
+    fired = _tick(sensor, instance, resources, cursor=calm.cursor)
     assert len(fired.run_requests) == 1
     assert fired.run_requests[0].run_key.startswith(f"performance:{today}:")
     assert _tick(sensor, instance, resources, cursor=fired.cursor).run_requests == []
@@ -163,6 +168,9 @@ def test_performance_sensor_follows_todays_seller_metrics_partition(db, settings
     assert crm.notification_ids(db) == [f"performance_{ana}_{today:%Y%m%d}"]
     skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
     assert skipped == {"check_unanswered", "check_hot_lead", "check_followup"}
+
+    refresh(today)  # the next refresh: the alert exists, no run
+    assert _tick(sensor, instance, resources, cursor=fired.cursor).run_requests == []
 
 
 @pytest.mark.parametrize(
