@@ -107,6 +107,14 @@ def fmt_number(value: float | int | None, language: str, decimals: int = 1) -> s
     return text
 
 
+def fmt_score(value: float | None, language: str) -> str:
+    """A productivity score always with two decimals (6.00, 8.20), as the SPEC rounds it."""
+    if value is None:
+        return "—"
+    text = f"{value:.2f}"
+    return text.replace(".", ",") if language == "es" else text
+
+
 def fmt_percent(ratio: float | None, language: str) -> str:
     return "—" if ratio is None else f"{fmt_number(round(ratio * 100, 1), language)} %"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from crm_pipelines.reports.i18n import fmt_date, fmt_number
+from crm_pipelines.reports.i18n import fmt_date, fmt_number, fmt_score
 from crm_pipelines.settings import Settings
 
 MAX_PER_RULE = 3
@@ -112,5 +112,5 @@ def recommendations(payload: dict[str, Any], sellers: list[dict[str, Any]], sett
     best = payload["top_performers"][:1]
     if best and (best[0]["conversions"] > 0 or best[0]["score"] > 0):
         praise.append(_say("recognise", lang, best[0]["conversions"], seller=best[0]["seller"],
-                           score=fmt_number(best[0]["score"], lang, decimals=2)))
+                           score=fmt_score(best[0]["score"], lang)))
     return out[:MAX_TOTAL - len(praise)] + praise

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from crm_pipelines.delivery.chat import slack_escape
-from crm_pipelines.reports.i18n import fmt_change, fmt_date, fmt_number, fmt_percent, labels
+from crm_pipelines.reports.i18n import fmt_change, fmt_date, fmt_number, fmt_percent, fmt_score, labels
 
 CHART_CID = "report-chart"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -56,6 +56,7 @@ def _context(payload: dict[str, Any], chart_src: str | None) -> dict[str, Any]:
         "num": lambda v, d=1: fmt_number(v, lang, d),
         "pct": lambda v: fmt_percent(v, lang),
         "change": lambda v: fmt_change(v, lang),
+        "score": lambda v: fmt_score(v, lang),
         "team_rows": _team_rows(payload, lang),
     }
 
@@ -111,7 +112,7 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
     words = labels(lang)
     title = slack_escape(email_subject(payload))
     facts = "\n".join(f"• {slack_escape(k)}: *{slack_escape(v)}*" for k, v in _summary_facts(payload))
-    top = "\n".join(f"{p['rank']}. {slack_escape(p['seller'])} — {p['conversions']} · {fmt_number(p['score'], lang, 2)}"
+    top = "\n".join(f"{p['rank']}. {slack_escape(p['seller'])} — {p['conversions']} · {fmt_score(p['score'], lang)}"
                     for p in payload["top_performers"]) or slack_escape(words["no_performers"])
     recs = "\n".join(f"• {slack_escape(r)}" for r in payload["recommendations"][:5])
     blocks = [
@@ -134,7 +135,7 @@ def teams_message(payload: dict[str, Any], legacy: bool) -> dict[str, Any]:
     esc = (lambda v: html_lib.escape(str(v))) if legacy else md_escape
     title = esc(email_subject(payload))
     facts = [{"name": esc(k), "value": esc(v)} for k, v in _summary_facts(payload)]
-    top = [f"{p['rank']}. {esc(p['seller'])} — {p['conversions']} · {fmt_number(p['score'], lang, 2)}"
+    top = [f"{p['rank']}. {esc(p['seller'])} — {p['conversions']} · {fmt_score(p['score'], lang)}"
            for p in payload["top_performers"]] or [esc(words["no_performers"])]
     recs = [esc(r) for r in payload["recommendations"][:5]]
     if legacy:
