@@ -30,6 +30,7 @@ ALERT_EVENT = "pipeline_alert"
 # operator console joins it; the per-tenant managers' rooms never see pipeline internals).
 ALERT_ROOM = "alerts:ops"
 TIMEOUT_SECONDS = 10
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 # A logger outside logging's tree (no parent, so nothing reaches the root handlers even when a
 # later dictConfig resets `propagate` on the named loggers) and disabled.
@@ -122,7 +123,7 @@ def send_email(settings: Settings, alert: Alert) -> None:
 
 def open_smtp(settings: Settings) -> smtplib.SMTP:
     """Port 465 is TLS from the first byte; elsewhere STARTTLS when the server offers it (a relay
-    on loopback may not), and a login only when SMTP_USER is set."""
+    on loopback may not), and a login only when SMTP_USER is set, never in clear to another host."""
     context = ssl.create_default_context()
     if settings.smtp_port == 465:
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port,
@@ -133,6 +134,9 @@ def open_smtp(settings: Settings) -> smtplib.SMTP:
         if smtp.has_extn("starttls"):
             smtp.starttls(context=context)
             smtp.ehlo()
+        elif settings.smtp_user and settings.smtp_host not in LOOPBACK:
+            smtp.close()
+            raise RuntimeError("the SMTP server offers no STARTTLS: the password is not sent in clear")
     if settings.smtp_user:
         smtp.login(settings.smtp_user, settings.smtp_password or "")
     return smtp
