@@ -111,7 +111,7 @@ def test_first_failure_alerts_every_channel_second_stays_quiet_success_recovers(
             slack = [r for r in webhook_server.requests if r["path"].startswith("/slack/")]
             teams = [r for r in webhook_server.requests if r["path"].startswith("/teams/")]
             assert len(slack) == 1 and len(teams) == 1 and len(smtp_server.messages) == 1
-            events = client.wait_for(ALERT_EVENT, 1)
+            events = client.wait_for(ALERT_EVENT, 1, timeout=20)
             assert len(events) == 1
 
             run_link = f"http://dagster.crm.example:3000/runs/{first.run_id}"
@@ -141,7 +141,7 @@ def test_first_failure_alerts_every_channel_second_stays_quiet_success_recovers(
             assert len(smtp_server.messages) == 2
             assert smtp_server.messages[1]["Subject"] == (
                 "[crm-pipelines] Recovered: alert_probe_job succeeded again")
-            events = client.wait_for(ALERT_EVENT, 2)
+            events = client.wait_for(ALERT_EVENT, 2, timeout=20)
             assert [e["kind"] for e in events] == ["failure", "recovery"]
             assert events[1]["run_id"] == third.run_id
             for request in recovered:
