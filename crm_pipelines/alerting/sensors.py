@@ -10,7 +10,7 @@ import dagster as dg
 
 from crm_pipelines.alerting.channels import configured_channels, send_alert
 from crm_pipelines.alerting.content import build_alert
-from crm_pipelines.alerting.streaks import ends_failure_streak, starts_failure_streak
+from crm_pipelines.alerting.streaks import ends_failure_streak, starts_failure_streak, will_be_retried
 from crm_pipelines.settings import Settings
 
 FAILURE_SENSOR = "pipeline_failure_alert_sensor"
@@ -46,6 +46,9 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
     )
     def pipeline_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
         run = context.dagster_run
+        if will_be_retried(run):
+            context.log.info(f"run {run.run_id} of {run.job_name} failed and will be retried: the retry decides")
+            return None
         if not starts_failure_streak(context.instance, run):
             context.log.info(
                 f"run {run.run_id} of {run.job_name} failed again: alerted at the start of the streak")

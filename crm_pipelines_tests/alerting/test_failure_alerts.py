@@ -237,3 +237,31 @@ def test_run_that_fails_setting_up_a_resource_alerts_with_that_error(alert_setti
     assert len(slack) == 1
     assert "broken_setup_job" in slack[0]["raw"]
     assert "REDIS_URL='localhost' is not a redis:// URL" in slack[0]["body"]["text"]
+
+
+def test_a_run_the_instance_will_retry_does_not_alert_its_last_retry_does(alert_settings, db, webhook_server):
+    """With run_retries on (retrying op failures here, to have a run Dagster marks for a retry),
+    the first failed run is tagged `dagster/will_retry=true` and stays quiet; a run that fails for
+    good (no retry left: here its own `dagster/max_retries=0` tag, as the daemon's last retry
+    would be) alerts, as the first failure of the streak: the run waiting for a retry does not
+    count."""
+    settings = alert_settings
+    job = probe_job(settings)
+    failure_sensor, _ = build_alert_sensors(settings)
+    retries = {"run_retries": {"enabled": True, "max_retries": 1, "retry_on_asset_or_op_failure": True}}
+    with dg.instance_for_test(overrides=retries) as instance:
+        driver = SensorDriver(failure_sensor, instance)
+        driver.tick()
+        first = run_probe(job, instance, settings, "SELECT * FROM no_such_table_for_alerts")
+        assert instance.get_run_by_id(first.run_id).tags.get("dagster/will_retry") == "true"
+        driver.tick()
+        assert webhook_server.requests == []
+
+        retry = job.execute_in_process(
+            run_config={"ops": {"run_probe_sql": {"config": {"sql": "SELECT * FROM no_such_table_for_alerts"}}}},
+            resources={"postgres": PostgresResource(dsn=settings.postgres_dsn)}, instance=instance,
+            raise_on_error=False, tags={"dagster/max_retries": "0"})
+        assert instance.get_run_by_id(retry.run_id).tags.get("dagster/will_retry") == "false"
+        driver.tick()
+    slack = [r for r in webhook_server.requests if r["path"].startswith("/slack/")]
+    assert len(slack) == 1 and retry.run_id in slack[0]["raw"]
