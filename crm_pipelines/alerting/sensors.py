@@ -47,7 +47,8 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
     def pipeline_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
         run = context.dagster_run
         if will_be_retried(run):
-            context.log.info(f"run {run.run_id} of {run.job_name} failed and will be retried: the retry decides")
+            context.log.info(f"run {run.run_id} of {run.job_name} failed and will be retried: "
+                             "the retry decides")
             return None
         if not starts_failure_streak(context.instance, run):
             context.log.info(

@@ -239,7 +239,8 @@ def test_run_that_fails_setting_up_a_resource_alerts_with_that_error(alert_setti
     assert "REDIS_URL='localhost' is not a redis:// URL" in slack[0]["body"]["text"]
 
 
-def test_a_run_the_instance_will_retry_does_not_alert_its_last_retry_does(alert_settings, db, webhook_server):
+def test_a_run_the_instance_will_retry_does_not_alert_its_last_retry_does(
+        alert_settings, db, webhook_server):
     """With run_retries on (retrying op failures here, to have a run Dagster marks for a retry),
     the first failed run is tagged `dagster/will_retry=true` and stays quiet; a run that fails for
     good (no retry left: here its own `dagster/max_retries=0` tag, as the daemon's last retry
