@@ -258,8 +258,9 @@ def test_a_run_the_instance_will_retry_does_not_alert_its_last_retry_does(
         driver.tick()
         assert webhook_server.requests == []
 
+        bad_sql = {"ops": {"run_probe_sql": {"config": {"sql": "SELECT * FROM no_such_table_for_alerts"}}}}
         retry = job.execute_in_process(
-            run_config={"ops": {"run_probe_sql": {"config": {"sql": "SELECT * FROM no_such_table_for_alerts"}}}},
+            run_config=bad_sql,
             resources={"postgres": PostgresResource(dsn=settings.postgres_dsn)}, instance=instance,
             raise_on_error=False, tags={"dagster/max_retries": "0"})
         assert instance.get_run_by_id(retry.run_id).tags.get("dagster/will_retry") == "false"
