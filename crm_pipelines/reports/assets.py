@@ -80,9 +80,14 @@ def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
                 deliveries[f"{report.tenant_id}:{report.report_date.isoformat()}"] = result
 
         last_day = [(payload, report) for payload, report in stored if report.report_date == days[-1]]
+        # A multi-day run's metadata is copied to every partition it covers: charts only for one day.
+        charts = MAX_CHARTS_IN_METADATA if len(days) == 1 else 0
         markdown = "\n\n---\n\n".join(
-            render_markdown(p, chart_data_uri(r.chart_png) if i < MAX_CHARTS_IN_METADATA else None)
+            render_markdown(p, chart_data_uri(r.chart_png) if i < charts else None)
             for i, (p, r) in enumerate(last_day[:MAX_TENANTS_IN_METADATA]))
+        if len(days) > 1:
+            markdown = (f"_One run for {len(days)} days ({days[0].isoformat()} … {days[-1].isoformat()}): "
+                        f"every day's report is in daily_reports; the last day's is shown here._\n\n{markdown}")
         if len(last_day) > MAX_TENANTS_IN_METADATA:
             markdown += f"\n\n_… {len(last_day) - MAX_TENANTS_IN_METADATA} more tenants in daily_reports._"
         return dg.MaterializeResult(metadata={

@@ -159,7 +159,13 @@ def test_plain_rematerialization_and_backfill_send_nothing(db, report_settings, 
     settings = delivering(report_settings, smtp_server.port, webhook_server)
     assert run_report(settings, resources).success
     # A backfill is one run over a range of days (BackfillPolicy.single_run): three days here.
-    assert run_report(settings, resources, partition_range=("2026-11-18", "2026-11-20")).success
+    backfill = run_report(settings, resources, partition_range=("2026-11-18", "2026-11-20"))
+    assert backfill.success
+    materializations = backfill.asset_materializations_for_node("daily_report")
+    assert sorted(m.partition for m in materializations) == ["2026-11-18", "2026-11-19", "2026-11-20"]
+    markdown = materializations[0].metadata["report"].value
+    assert markdown.startswith("_One run for 3 days (2026-11-18 … 2026-11-20)")
+    assert "data:image" not in markdown  # charts are not copied to every partition of a backfill
     with db.connect() as conn:
         assert stored_report(conn, acme.tenant_id, DAY)["delivered_to"] == {}
         stored = conn.execute(sa.text("SELECT report_date, count(*) FROM daily_reports GROUP BY report_date "
