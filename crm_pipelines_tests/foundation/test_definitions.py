@@ -44,7 +44,10 @@ def test_cli_commands_refuse_a_bad_setting_by_name():
     assert "HOT_LEAD_PROBABILITY_THRESHOLD='1.5' must be at most 1" in proc.stderr
 
 
-def test_dagster_definitions_validate():
+def test_dagster_definitions_validate(tmp_path):
+    # An empty DAGSTER_HOME: validation must not depend on the production instance's storage.
+    env = dict(os.environ, DAGSTER_HOME=str(tmp_path))
     proc = subprocess.run([sys.executable, "-m", "dagster", "definitions", "validate", "-m",
-                           "crm_pipelines.definitions"], capture_output=True, text=True, timeout=120)
+                           "crm_pipelines.definitions"], capture_output=True, text=True, timeout=120,
+                          env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
