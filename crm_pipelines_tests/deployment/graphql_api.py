@@ -91,6 +91,16 @@ query Locations {
 }
 """
 
+RUN_EVENTS = """
+query RunEvents($runId: ID!) {
+  runOrError(runId: $runId) {
+    __typename
+    ... on Run { eventConnection(limit: 1000) { events { __typename } } }
+    ... on Error { message }
+  }
+}
+"""
+
 DAEMON_HEALTH = """
 query DaemonHealth {
   instance { daemonHealth { allDaemonStatuses { daemonType required healthy } } }
@@ -164,6 +174,11 @@ class OperatorAPI:
         for run in runs:
             run["tags"] = {t["key"]: t["value"] for t in run["tags"]}
         return runs
+
+    def run_event_types(self, run_id: str) -> list[str]:
+        """The run's event log as GraphQL type names, in order (RunEnqueuedEvent, ...)."""
+        result = self.client._execute(RUN_EVENTS, {"runId": run_id})
+        return [e["__typename"] for e in _ok(result, "runOrError", "Run")["eventConnection"]["events"]]
 
     def wait_for_runs(self, run_ids: list[str], timeout: float) -> list[dict[str, Any]]:
         """The runs' records once every one of them has finished (in the order of run_ids)."""
