@@ -50,11 +50,16 @@ win_msgs AS (
 -- window needs (touched by a customer/seller message, or active) that existed before it: its
 -- last customer/seller message, and when that is the customer's, when the open turn started.
 ctx_convs AS (
-    SELECT w.conversation_id, w.tenant_id, w.conversation_created_at AS created_at FROM win_msgs w, win
-    WHERE w.sender_type IN ('customer', 'seller') AND w.conversation_created_at < win.ws
-    UNION
-    SELECT c.id, c.tenant_id, c.created_at FROM conversations c, win
-    WHERE c.status = 'active' AND c.assigned_seller_id IS NOT NULL AND c.created_at < win.ws
+    SELECT x.conversation_id, x.tenant_id, x.created_at, bool_or(x.touched) AS touched
+    FROM (
+        SELECT w.conversation_id, w.tenant_id, w.conversation_created_at AS created_at, true AS touched
+        FROM win_msgs w, win
+        WHERE w.sender_type IN ('customer', 'seller') AND w.conversation_created_at < win.ws
+        UNION ALL
+        SELECT c.id, c.tenant_id, c.created_at, false FROM conversations c, win
+        WHERE c.status = 'active' AND c.assigned_seller_id IS NOT NULL AND c.created_at < win.ws
+    ) x
+    GROUP BY x.conversation_id, x.tenant_id, x.created_at
 ),
 prior AS (
     SELECT cc.conversation_id, cc.tenant_id, cc.created_at AS conversation_created_at,
@@ -67,16 +72,17 @@ prior AS (
           AND m.sender_type IN ('customer', 'seller')
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1
     ) lm
-    -- (the sender test inside the subqueries skips their index scans when the last one was the seller)
+    -- the open turn's start matters only where the window has messages; the tests on the outer
+    -- row skip these index scans for the other conversations and when the seller spoke last
     LEFT JOIN LATERAL (
         SELECT m.created_at, m.id FROM messages m
-        WHERE lm.sender_type = 'customer'
+        WHERE lm.sender_type = 'customer' AND cc.touched
           AND m.conversation_id = cc.conversation_id AND m.created_at < win.ws AND m.sender_type = 'seller'
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1
     ) ls ON true
     LEFT JOIN LATERAL (
         SELECT m.created_at FROM messages m
-        WHERE lm.sender_type = 'customer'
+        WHERE lm.sender_type = 'customer' AND cc.touched
           AND m.conversation_id = cc.conversation_id AND m.created_at < win.ws AND m.sender_type = 'customer'
           AND (m.created_at, m.id) > (coalesce(ls.created_at, '-infinity'), coalesce(ls.id, 0))
         ORDER BY m.created_at, m.id LIMIT 1
