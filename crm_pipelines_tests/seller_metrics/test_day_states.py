@@ -119,3 +119,35 @@ def test_a_non_utc_timezone_moves_the_day_boundary(db, settings):
     utc_rows = compute(db, settings, "2025-03-10", "2025-03-11")
     assert utc_rows[(A, day("2025-03-10"))]["messages_received"] == 0
     assert utc_rows[(A, day("2025-03-11"))]["messages_received"] == 2
+
+
+def test_a_daylight_saving_day_has_23_hours(db, settings):
+    new_york = dataclasses.replace(settings, crm_timezone="America/New_York")  # clocks jump 02:00 -> 03:00 on 2025-03-09
+    w = CRMWorld(db, timezone="America/New_York")
+    w.tenant("Academia")
+    w.seller(1, 1, "Ana")
+    c = w.conversation(1, A, "2025-03-09 00:00")
+    w.message(c, "customer", "2025-03-09 00:30")         # 05:30 UTC (EST, UTC-5)
+    w.message(c, "seller", "2025-03-09 23:30", A)        # 03:30 UTC on 03-10 (EDT, UTC-4): still local 03-09
+    w.message(c, "customer", "2025-03-10 00:15")         # local 03-10
+
+    rows = compute(db, new_york, "2025-03-09", "2025-03-10")
+    d9, d10 = rows[(A, day("2025-03-09"))], rows[(A, day("2025-03-10"))]
+    # 00:30 -> 23:30 on the clock, but the day lost an hour: 22 h = 1320 min
+    assert d9["total_chat_time_minutes"] == pytest.approx(1320)
+    assert d9["avg_response_time_minutes"] == pytest.approx(1320)
+    assert (d9["messages_received"], d9["replies"], d10["messages_received"]) == (1, 1, 1)
+
+
+def test_an_empty_day_gives_every_active_seller_a_row_of_zeros_and_nulls(world, db, settings):
+    rows = compute(db, settings, "2025-03-10")
+    assert set(rows) == {(A, day("2025-03-10")), (B, day("2025-03-10"))}  # Ciro (inactive) has none
+    for row in rows.values():
+        assert all(row[name] == 0 for name in (
+            "conversations_total", "conversations_active", "conversations_new", "conversations_unanswered",
+            "messages_sent", "messages_received", "replies", "total_chat_time_minutes", "leads_generated",
+            "leads_converted", "hot_leads_open", "follow_ups_due", "productivity_score"))
+        assert all(row[name] is None for name in (
+            "avg_response_time_minutes", "median_response_time_minutes", "p90_response_time_minutes",
+            "first_response_time_minutes", "engagement_rate", "conversion_rate", "rank_position"))
+        assert row["activity_level"] == "inactive"
