@@ -47,6 +47,6 @@ def is_legacy_teams_webhook(url: str) -> bool:
 def post_teams(url: str, payload: dict[str, Any]) -> None:
     try:
         TeamsClient(hook_url=url, timeout=WEBHOOK_TIMEOUT_SECONDS).post_message(payload)
-    except Exception as err:
+    except Exception as err:  # noqa: BLE001 - any failure; re-raised without requests' message
         # requests' messages name the URL; re-raise without it.
         raise WebhookRejected(f"Teams webhook failed: {type(err).__name__}") from None

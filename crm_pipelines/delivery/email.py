@@ -33,8 +33,14 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def build_email(settings: Settings, to: list[str], subject: str, html: str, text: str,
-                inline_images: list[InlineImage] | None = None) -> EmailMessage:
+def build_email(
+    settings: Settings,
+    to: list[str],
+    subject: str,
+    html: str,
+    text: str,
+    inline_images: list[InlineImage] | None = None,
+) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = settings.alert_email_from or ""
     msg["To"] = ", ".join(to)
@@ -46,13 +52,25 @@ def build_email(settings: Settings, to: list[str], subject: str, html: str, text
     html_part = msg.get_payload()[1]
     for image in inline_images or []:
         # multipart/related inside the alternative: the image travels with the HTML that shows it.
-        html_part.add_related(image.data, maintype="image", subtype=image.subtype, cid=f"<{image.cid}>",
-                              filename=image.filename or f"{image.cid}.{image.subtype}", disposition="inline")
+        html_part.add_related(
+            image.data,
+            maintype="image",
+            subtype=image.subtype,
+            cid=f"<{image.cid}>",
+            filename=image.filename or f"{image.cid}.{image.subtype}",
+            disposition="inline",
+        )
     return msg
 
 
-def send_email(settings: Settings, to: list[str], subject: str, html: str, text: str,
-               inline_images: list[InlineImage] | None = None) -> None:
+def send_email(
+    settings: Settings,
+    to: list[str],
+    subject: str,
+    html: str,
+    text: str,
+    inline_images: list[InlineImage] | None = None,
+) -> None:
     """Send one message to `to`; raises on any SMTP or connection error (callers retry)."""
     if not settings.smtp_host or not settings.alert_email_from:
         raise EmailNotConfigured("SMTP_HOST and ALERT_EMAIL_FROM are required to send email")

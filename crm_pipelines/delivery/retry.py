@@ -44,8 +44,14 @@ def skipped(reason: str) -> DeliveryOutcome:
     return DeliveryOutcome(status="skipped", detail=reason, at=_now())
 
 
-def with_retries(send: Callable[[], Any], *, what: str, attempts: int = 3, backoff_seconds: float = 2.0,
-                 detail: str | None = None) -> DeliveryOutcome:
+def with_retries(
+    send: Callable[[], Any],
+    *,
+    what: str,
+    attempts: int = 3,
+    backoff_seconds: float = 2.0,
+    detail: str | None = None,
+) -> DeliveryOutcome:
     """Call `send` up to `attempts` times, sleeping backoff, 2×backoff, 4×backoff... between tries.
     Any exception counts as a failed attempt (a channel's failure modes are too many to list)."""
     attempts = max(1, attempts)

@@ -13,11 +13,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from PIL import Image  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
 
-from crm_pipelines.reports.i18n import fmt_date, labels  # noqa: E402
+from crm_pipelines.reports.i18n import fmt_date, labels
 
 MAX_SELLERS = 12  # beyond this a bar chart turns into a barcode; the busiest ones are shown
 WIDTH_IN, HEIGHT_IN, DPI = 10, 8, 100
@@ -34,7 +34,9 @@ def _empty(ax, text: str) -> None:
     ax.set_yticks([])
 
 
-def _sellers_panels(ax_conv, ax_resp, sellers: list[dict[str, Any]], target: float, words: dict[str, str]) -> None:
+def _sellers_panels(
+    ax_conv, ax_resp, sellers: list[dict[str, Any]], target: float, words: dict[str, str]
+) -> None:
     shown = sorted(sellers, key=lambda s: (-s["conversions"], -s["messages_sent"], s["seller"]))[:MAX_SELLERS]
     shown = [s for s in shown if s["messages_sent"] > 0 or s["conversions"] > 0]
     ax_conv.set_title(words["chart_conversions"], fontsize=10)
@@ -60,7 +62,9 @@ def _sellers_panels(ax_conv, ax_resp, sellers: list[dict[str, Any]], target: flo
     ax_resp.axvline(target, color=RED, linestyle="--", linewidth=1)
     ax_resp.set_title(f"{words['chart_response']} · {words['chart_target']} {target:g}", fontsize=10)
     for y, s, m in zip(positions, shown, minutes):
-        ax_resp.text(m, y, " —" if s["avg_response_time_minutes"] is None else f" {m:g}", va="center", fontsize=8)
+        ax_resp.text(
+            m, y, " —" if s["avg_response_time_minutes"] is None else f" {m:g}", va="center", fontsize=8
+        )
 
 
 def _trend_panel(ax, trend: list[dict[str, Any]], words: dict[str, str]) -> None:
@@ -77,9 +81,19 @@ def _trend_panel(ax, trend: list[dict[str, Any]], words: dict[str, str]) -> None
     ax.set_ylabel(words["chart_trend_conversions"], color=GREEN)
     ax.yaxis.get_major_locator().set_params(integer=True)
     twin = ax.twinx()
-    points = [(i, d["avg_response_time_minutes"]) for i, d in zip(x, trend) if d["avg_response_time_minutes"] is not None]
+    points = [
+        (i, d["avg_response_time_minutes"])
+        for i, d in zip(x, trend)
+        if d["avg_response_time_minutes"] is not None
+    ]
     if points:
-        twin.plot([p[0] for p in points], [p[1] for p in points], color=BLUE, marker="o", label=words["chart_trend_response"])
+        twin.plot(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            color=BLUE,
+            marker="o",
+            label=words["chart_trend_response"],
+        )
     twin.set_ylabel(words["chart_trend_response"], color=BLUE)
     twin.set_ylim(bottom=0)
 
@@ -96,8 +110,9 @@ def render_chart(payload: dict[str, Any], target_minutes: float) -> bytes:
         # The sellers' left margins fit the longest name _short() lets through.
         top = fig.add_gridspec(1, 2, left=0.17, right=0.95, top=0.9, bottom=0.56, wspace=0.62)
         bottom = fig.add_gridspec(1, 1, left=0.08, right=0.92, top=0.45, bottom=0.09)
-        _sellers_panels(fig.add_subplot(top[0, 0]), fig.add_subplot(top[0, 1]), payload["sellers"],
-                        target_minutes, words)
+        _sellers_panels(
+            fig.add_subplot(top[0, 0]), fig.add_subplot(top[0, 1]), payload["sellers"], target_minutes, words
+        )
         _trend_panel(fig.add_subplot(bottom[0, 0]), payload["trend"], words)
         day = fmt_date(date.fromisoformat(payload["date"]), payload["language"])
         fig.suptitle(f"{payload['tenant_name']} — {day}", fontsize=13, fontweight="bold")

@@ -23,7 +23,13 @@ from crm_pipelines.reports.recommendations import recommendations
 from crm_pipelines.settings import Settings
 
 ALERT_TYPES = ("unanswered", "hot_lead", "followup", "performance_alert")
-TEAM_KEYS = ("total_conversations", "new_leads", "converted_leads", "conversion_rate", "avg_response_time_minutes")
+TEAM_KEYS = (
+    "total_conversations",
+    "new_leads",
+    "converted_leads",
+    "conversion_rate",
+    "avg_response_time_minutes",
+)
 
 
 def _ratio(numerator: float, denominator: float, digits: int = 4) -> float | None:
@@ -48,8 +54,10 @@ def _team_day(row: dict[str, Any]) -> dict[str, Any]:
 def _baseline(days: list[dict[str, Any]]) -> dict[str, Any]:
     with_data = [d for d in days if d["has_metrics"]]
     n = len(with_data)
-    total = {k: sum(float(d[k]) for d in with_data) for k in
-             ("total_conversations", "new_leads", "converted_leads", "replies", "response_minutes_total")}
+    total = {
+        k: sum(float(d[k]) for d in with_data)
+        for k in ("total_conversations", "new_leads", "converted_leads", "replies", "response_minutes_total")
+    }
     return {
         "days_with_data": n,
         "total_conversations": _ratio(total["total_conversations"], n, 1),
@@ -80,7 +88,9 @@ def _trend(days: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _top_performers(sellers: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    ranked = sorted((s for s in sellers if s["performer_rank"] is not None), key=lambda s: s["performer_rank"])
+    ranked = sorted(
+        (s for s in sellers if s["performer_rank"] is not None), key=lambda s: s["performer_rank"]
+    )
     return [
         {
             "rank": int(s["performer_rank"]),
@@ -104,8 +114,11 @@ def _seller_chart_rows(sellers: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             "seller": s["seller_name"],
             "conversions": int(s["leads_converted"]),
-            "avg_response_time_minutes": (round(float(s["avg_response_time_minutes"]), 1)
-                                          if s["avg_response_time_minutes"] is not None else None),
+            "avg_response_time_minutes": (
+                round(float(s["avg_response_time_minutes"]), 1)
+                if s["avg_response_time_minutes"] is not None
+                else None
+            ),
             "messages_sent": int(s["messages_sent"]),
         }
         for s in sellers
@@ -126,8 +139,13 @@ def build_payload(data: TenantDayData, settings: Settings) -> dict[str, Any]:
         "change_pct": {k: _change_pct(day[k], before[k]) for k in TEAM_KEYS},
     }
     alerts = _alerts_summary(data.alerts)
-    has_activity = bool(day["messages_sent"] or day["total_conversations"] or day["new_leads"]
-                        or day["converted_leads"] or alerts["total"])
+    has_activity = bool(
+        day["messages_sent"]
+        or day["total_conversations"]
+        or day["new_leads"]
+        or day["converted_leads"]
+        or alerts["total"]
+    )
     payload: dict[str, Any] = {
         "tenant_id": data.tenant_id,
         "tenant_name": data.tenant_name,

@@ -30,8 +30,11 @@ def build_defs(settings: Settings) -> dg.Definitions:
         name="daily_report_schedule",
         hour_of_day=settings.daily_report_hour,
         minute_of_hour=0,
-        default_status=(dg.DefaultScheduleStatus.RUNNING if settings.enable_scheduled_tasks
-                        else dg.DefaultScheduleStatus.STOPPED),
+        default_status=(
+            dg.DefaultScheduleStatus.RUNNING
+            if settings.enable_scheduled_tasks
+            else dg.DefaultScheduleStatus.STOPPED
+        ),
         description="The CEO's daily report of the previous day, delivered to every configured channel.",
     )
     return dg.Definitions(assets=[daily_report], jobs=[job], schedules=[schedule])

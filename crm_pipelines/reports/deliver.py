@@ -64,8 +64,9 @@ class ReportDelivery:
     the same run get a single attempt on it, so a dead server costs one timeout per tenant, not
     the whole backoff sequence each time."""
 
-    def __init__(self, postgres: PostgresResource, socketio: SocketIOResource, settings: Settings,
-                 retry: RetryOptions):
+    def __init__(
+        self, postgres: PostgresResource, socketio: SocketIOResource, settings: Settings, retry: RetryOptions
+    ):
         self.postgres = postgres
         self.socketio = socketio
         self.settings = settings
@@ -74,8 +75,9 @@ class ReportDelivery:
 
     def _retrying(self, channel: str, send, what: str, detail: str | None = None) -> DeliveryOutcome:
         attempts = 1 if channel in self.down else self.retry.attempts
-        outcome = with_retries(send, what=what, attempts=attempts,
-                               backoff_seconds=self.retry.backoff_seconds, detail=detail)
+        outcome = with_retries(
+            send, what=what, attempts=attempts, backoff_seconds=self.retry.backoff_seconds, detail=detail
+        )
         if outcome.status == "failed":
             self.down.add(channel)
         else:
@@ -97,8 +99,10 @@ class ReportDelivery:
             return skipped("SMTP_HOST unset")
         recipient = report.ceo_email or self.settings.handoff_email
         if not recipient:
-            log.warning("tenant %s has no ceo_email and HANDOFF_EMAIL is unset: daily report email skipped",
-                        report.tenant_id)
+            log.warning(
+                "tenant %s has no ceo_email and HANDOFF_EMAIL is unset: daily report email skipped",
+                report.tenant_id,
+            )
             return skipped("no ceo_email and HANDOFF_EMAIL unset")
         html = render_html(report.payload, chart_src=f"cid:{CHART_CID}")
         text = render_text(report.payload)
@@ -107,36 +111,50 @@ class ReportDelivery:
         def send() -> None:
             send_email(self.settings, [recipient], email_subject(report.payload), html, text, [image])
 
-        return self._retrying("email", send, f"daily_report email tenant {report.tenant_id}", detail=recipient)
+        return self._retrying(
+            "email", send, f"daily_report email tenant {report.tenant_id}", detail=recipient
+        )
 
     def via_slack(self, report: ReportToDeliver) -> DeliveryOutcome:
         url = self.settings.slack_webhook_url
         if not url:
             return skipped("SLACK_WEBHOOK_URL unset")
         message = slack_message(report.payload)
-        return self._retrying("slack", lambda: post_slack(url, message), f"daily_report Slack tenant {report.tenant_id}")
+        return self._retrying(
+            "slack", lambda: post_slack(url, message), f"daily_report Slack tenant {report.tenant_id}"
+        )
 
     def via_teams(self, report: ReportToDeliver) -> DeliveryOutcome:
         url = self.settings.teams_webhook_url
         if not url:
             return skipped("TEAMS_WEBHOOK_URL unset")
         message = teams_message(report.payload, legacy=is_legacy_teams_webhook(url))
-        return self._retrying("teams", lambda: post_teams(url, message), f"daily_report Teams tenant {report.tenant_id}")
+        return self._retrying(
+            "teams", lambda: post_teams(url, message), f"daily_report Teams tenant {report.tenant_id}"
+        )
 
     def deliver(self, report: ReportToDeliver) -> dict[str, str]:
         """Send the channels not yet `sent`; returns each channel's status after this run
         (`sent` also for one sent by an earlier run, `busy` when another run holds the lock)."""
-        senders = {"socketio": self.via_socketio, "email": self.via_email,
-                   "slack": self.via_slack, "teams": self.via_teams}
+        senders = {
+            "socketio": self.via_socketio,
+            "email": self.via_email,
+            "slack": self.via_slack,
+            "teams": self.via_teams,
+        }
         keys = {"tenant_id": report.tenant_id, "report_date": report.report_date}
         lock_name = delivery_lock_name(report.tenant_id, report.report_date)
         with self.postgres.connect() as lock_conn:
-            taken = lock_conn.execute(sa.text("SELECT pg_try_advisory_lock(hashtextextended(:n, 0))"),
-                                      {"n": lock_name}).scalar()
+            taken = lock_conn.execute(
+                sa.text("SELECT pg_try_advisory_lock(hashtextextended(:n, 0))"), {"n": lock_name}
+            ).scalar()
             lock_conn.commit()
             if not taken:
-                log.info("daily report of tenant %s for %s is being delivered by another run",
-                         report.tenant_id, report.report_date)
+                log.info(
+                    "daily report of tenant %s for %s is being delivered by another run",
+                    report.tenant_id,
+                    report.report_date,
+                )
                 return {channel: "busy" for channel in CHANNELS}
             try:
                 with self.postgres.begin() as conn:
@@ -152,12 +170,16 @@ class ReportDelivery:
                         log.warning("daily report %s delivery crashed: %s", channel, type(err).__name__)
                         outcome = DeliveryOutcome(status="failed", error=type(err).__name__)
                     with self.postgres.begin() as conn:
-                        conn.execute(load_sql(__file__, "record_delivery.sql"),
-                                     keys | {"channel": channel, "outcome": json.dumps(outcome.as_record())})
+                        conn.execute(
+                            load_sql(__file__, "record_delivery.sql"),
+                            keys | {"channel": channel, "outcome": json.dumps(outcome.as_record())},
+                        )
                     result[channel] = outcome.status
                 return result
             finally:
-                lock_conn.execute(sa.text("SELECT pg_advisory_unlock(hashtextextended(:n, 0))"), {"n": lock_name})
+                lock_conn.execute(
+                    sa.text("SELECT pg_advisory_unlock(hashtextextended(:n, 0))"), {"n": lock_name}
+                )
                 lock_conn.commit()
 
 

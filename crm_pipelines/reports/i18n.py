@@ -94,7 +94,7 @@ def labels(language: str) -> dict[str, str]:
     return LABELS[language]
 
 
-def fmt_number(value: float | int | None, language: str, decimals: int = 1) -> str:
+def fmt_number(value: float | None, language: str, decimals: int = 1) -> str:
     """12.5 -> "12,5" in Spanish, "12.5" in English; whole numbers without decimals."""
     if value is None:
         return "—"

@@ -66,7 +66,13 @@ def _team_rows(payload: dict[str, Any], lang: str) -> list[dict[str, str]]:
     before = team["previous_7_days"]
     words = labels(lang)
     rows = []
-    for key in ("total_conversations", "new_leads", "converted_leads", "conversion_rate", "avg_response_time_minutes"):
+    for key in (
+        "total_conversations",
+        "new_leads",
+        "converted_leads",
+        "conversion_rate",
+        "avg_response_time_minutes",
+    ):
         if key == "conversion_rate":
             now, prev = fmt_percent(team[key], lang), fmt_percent(before[key], lang)
         elif key == "avg_response_time_minutes":
@@ -74,8 +80,15 @@ def _team_rows(payload: dict[str, Any], lang: str) -> list[dict[str, str]]:
             prev = "—" if before[key] is None else f"{fmt_number(before[key], lang)} {words['minutes']}"
         else:
             now, prev = fmt_number(team[key], lang), fmt_number(before[key], lang)
-        rows.append({"key": key, "label": words[key], "value": now, "previous": prev,
-                     "change": fmt_change(team["change_pct"][key], lang)})
+        rows.append(
+            {
+                "key": key,
+                "label": words[key],
+                "value": now,
+                "previous": prev,
+                "change": fmt_change(team["change_pct"][key], lang),
+            }
+        )
     return rows
 
 
@@ -99,11 +112,15 @@ def render_markdown(payload: dict[str, Any], chart_src: str | None = None) -> st
 
 def email_subject(payload: dict[str, Any]) -> str:
     words = labels(payload["language"])
-    return f"{words['title']} {payload['tenant_name']} — {fmt_date(date.fromisoformat(payload['date']), payload['language'])}"
+    day = fmt_date(date.fromisoformat(payload["date"]), payload["language"])
+    return f"{words['title']} {payload['tenant_name']} — {day}"
 
 
 def _summary_facts(payload: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(row["label"], f"{row['value']} ({row['change']})") for row in _team_rows(payload, payload["language"])]
+    return [
+        (row["label"], f"{row['value']} ({row['change']})")
+        for row in _team_rows(payload, payload["language"])
+    ]
 
 
 def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
@@ -112,17 +129,26 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
     words = labels(lang)
     title = slack_escape(email_subject(payload))
     facts = "\n".join(f"• {slack_escape(k)}: *{slack_escape(v)}*" for k, v in _summary_facts(payload))
-    top = "\n".join(f"{p['rank']}. {slack_escape(p['seller'])} — {p['conversions']} · {fmt_score(p['score'], lang)}"
-                    for p in payload["top_performers"]) or slack_escape(words["no_performers"])
+    top = "\n".join(
+        f"{p['rank']}. {slack_escape(p['seller'])} — {p['conversions']} · {fmt_score(p['score'], lang)}"
+        for p in payload["top_performers"]
+    ) or slack_escape(words["no_performers"])
     recs = "\n".join(f"• {slack_escape(r)}" for r in payload["recommendations"][:5])
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": email_subject(payload)[:150]}},
         {"type": "section", "text": {"type": "mrkdwn", "text": facts}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"*{slack_escape(words['top_performers'])}*\n{top}"}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": f"*{slack_escape(words['top_performers'])}*\n{top}"},
+        },
     ]
     if recs:
-        blocks.append({"type": "section",
-                       "text": {"type": "mrkdwn", "text": f"*{slack_escape(words['recommendations'])}*\n{recs}"}})
+        blocks.append(
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": f"*{slack_escape(words['recommendations'])}*\n{recs}"},
+            }
+        )
     return {"text": title, "blocks": blocks}
 
 
@@ -135,8 +161,10 @@ def teams_message(payload: dict[str, Any], legacy: bool) -> dict[str, Any]:
     esc = (lambda v: html_lib.escape(str(v))) if legacy else md_escape
     title = esc(email_subject(payload))
     facts = [{"name": esc(k), "value": esc(v)} for k, v in _summary_facts(payload)]
-    top = [f"{p['rank']}. {esc(p['seller'])} — {p['conversions']} · {fmt_score(p['score'], lang)}"
-           for p in payload["top_performers"]] or [esc(words["no_performers"])]
+    top = [
+        f"{p['rank']}. {esc(p['seller'])} — {p['conversions']} · {fmt_score(p['score'], lang)}"
+        for p in payload["top_performers"]
+    ] or [esc(words["no_performers"])]
     recs = [esc(r) for r in payload["recommendations"][:5]]
     if legacy:
         return {
@@ -158,14 +186,22 @@ def teams_message(payload: dict[str, Any], legacy: bool) -> dict[str, Any]:
         {"type": "TextBlock", "text": "\n\n".join(top), "wrap": True},
     ]
     if recs:
-        body += [{"type": "TextBlock", "text": esc(words["recommendations"]), "weight": "Bolder", "wrap": True},
-                 {"type": "TextBlock", "text": "\n\n".join(f"- {r}" for r in recs), "wrap": True}]
+        body += [
+            {"type": "TextBlock", "text": esc(words["recommendations"]), "weight": "Bolder", "wrap": True},
+            {"type": "TextBlock", "text": "\n\n".join(f"- {r}" for r in recs), "wrap": True},
+        ]
     return {
         "type": "message",
-        "attachments": [{
-            "contentType": "application/vnd.microsoft.card.adaptive",
-            "contentUrl": None,
-            "content": {"type": "AdaptiveCard", "version": "1.4", "body": body,
-                        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json"},
-        }],
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": {
+                    "type": "AdaptiveCard",
+                    "version": "1.4",
+                    "body": body,
+                    "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+                },
+            }
+        ],
     }

@@ -35,25 +35,105 @@ def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) ->
         acme = add_tenant(conn, "Acme", "ceo@acme.test")
         quiet = add_tenant(conn, "Quiet", None)
         ids = {k: add_seller(conn, acme, n) for k, n in names.items()}
-        add_metrics(conn, acme, ids["a"], DAY, conversations_active=10, conversations_new=3, conversations_unanswered=2,
-                    messages_sent=40, replies=20, avg_response_time_minutes=6.0, leads_generated=4, leads_converted=1,
-                    hot_leads_open=1, productivity_score=7.5)
-        add_metrics(conn, acme, ids["b"], DAY, conversations_active=6, conversations_new=2, conversations_unanswered=7,
-                    messages_sent=12, replies=10, avg_response_time_minutes=45.0, leads_generated=2, leads_converted=2,
-                    hot_leads_open=3, follow_ups_due=2, productivity_score=7.5)
-        add_metrics(conn, acme, ids["c"], DAY, conversations_active=4, conversations_new=1, messages_sent=20,
-                    replies=10, avg_response_time_minutes=12.0, leads_generated=2, leads_converted=1,
-                    follow_ups_due=1, productivity_score=8.2)
+        add_metrics(
+            conn,
+            acme,
+            ids["a"],
+            DAY,
+            conversations_active=10,
+            conversations_new=3,
+            conversations_unanswered=2,
+            messages_sent=40,
+            replies=20,
+            avg_response_time_minutes=6.0,
+            leads_generated=4,
+            leads_converted=1,
+            hot_leads_open=1,
+            productivity_score=7.5,
+        )
+        add_metrics(
+            conn,
+            acme,
+            ids["b"],
+            DAY,
+            conversations_active=6,
+            conversations_new=2,
+            conversations_unanswered=7,
+            messages_sent=12,
+            replies=10,
+            avg_response_time_minutes=45.0,
+            leads_generated=2,
+            leads_converted=2,
+            hot_leads_open=3,
+            follow_ups_due=2,
+            productivity_score=7.5,
+        )
+        add_metrics(
+            conn,
+            acme,
+            ids["c"],
+            DAY,
+            conversations_active=4,
+            conversations_new=1,
+            messages_sent=20,
+            replies=10,
+            avg_response_time_minutes=12.0,
+            leads_generated=2,
+            leads_converted=1,
+            follow_ups_due=1,
+            productivity_score=8.2,
+        )
         add_metrics(conn, acme, ids["d"], DAY, productivity_score=1.0)  # inactive all day
-        add_metrics(conn, acme, ids["e"], DAY, conversations_active=2, messages_sent=8, replies=5,
-                    avg_response_time_minutes=10.0, leads_generated=1, leads_converted=1, productivity_score=7.5)
+        add_metrics(
+            conn,
+            acme,
+            ids["e"],
+            DAY,
+            conversations_active=2,
+            messages_sent=8,
+            replies=5,
+            avg_response_time_minutes=10.0,
+            leads_generated=1,
+            leads_converted=1,
+            productivity_score=7.5,
+        )
         # The week before: only two days have rows (Ana alone); D-8 is outside the baseline.
-        add_metrics(conn, acme, ids["a"], DAY - timedelta(days=1), conversations_active=8, messages_sent=10,
-                    replies=10, avg_response_time_minutes=10.0, leads_generated=3, leads_converted=1)
-        add_metrics(conn, acme, ids["a"], DAY - timedelta(days=2), conversations_active=12, messages_sent=10,
-                    replies=10, avg_response_time_minutes=20.0, leads_generated=5, leads_converted=3)
-        add_metrics(conn, acme, ids["a"], DAY - timedelta(days=8), conversations_active=100, messages_sent=100,
-                    replies=100, avg_response_time_minutes=99.0, leads_generated=50, leads_converted=50)
+        add_metrics(
+            conn,
+            acme,
+            ids["a"],
+            DAY - timedelta(days=1),
+            conversations_active=8,
+            messages_sent=10,
+            replies=10,
+            avg_response_time_minutes=10.0,
+            leads_generated=3,
+            leads_converted=1,
+        )
+        add_metrics(
+            conn,
+            acme,
+            ids["a"],
+            DAY - timedelta(days=2),
+            conversations_active=12,
+            messages_sent=10,
+            replies=10,
+            avg_response_time_minutes=20.0,
+            leads_generated=5,
+            leads_converted=3,
+        )
+        add_metrics(
+            conn,
+            acme,
+            ids["a"],
+            DAY - timedelta(days=8),
+            conversations_active=100,
+            messages_sent=100,
+            replies=100,
+            avg_response_time_minutes=99.0,
+            leads_generated=50,
+            leads_converted=50,
+        )
         # Notifications: local day D runs from D 05:00 UTC to D+1 05:00 UTC.
         start = datetime(DAY.year, DAY.month, DAY.day, tzinfo=local)
         for minutes in (1, 60, 23 * 60 + 30):  # 00:01, 01:00 and 23:30 local
@@ -75,15 +155,33 @@ def daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
     return build_daily_report_asset(settings)
 
 
-def run_report(settings: Settings, resources: dict, day: date = DAY, deliver: bool = False,
-               attempts: int = 3, backoff: float = 0.01, partition_range: tuple[str, str] | None = None,
-               tags: dict | None = None) -> dg.ExecuteInProcessResult:
-    config = {"ops": {"daily_report": {"config": {
-        "deliver": deliver, "delivery_attempts": attempts, "delivery_backoff_seconds": backoff}}}}
+def run_report(
+    settings: Settings,
+    resources: dict,
+    day: date = DAY,
+    deliver: bool = False,
+    attempts: int = 3,
+    backoff: float = 0.01,
+    partition_range: tuple[str, str] | None = None,
+    tags: dict | None = None,
+) -> dg.ExecuteInProcessResult:
+    config = {
+        "ops": {
+            "daily_report": {
+                "config": {
+                    "deliver": deliver,
+                    "delivery_attempts": attempts,
+                    "delivery_backoff_seconds": backoff,
+                }
+            }
+        }
+    }
     kwargs: dict = {"partition_key": day.isoformat()} if partition_range is None else {}
     if partition_range is not None:
-        kwargs["tags"] = {"dagster/asset_partition_range_start": partition_range[0],
-                          "dagster/asset_partition_range_end": partition_range[1]}
+        kwargs["tags"] = {
+            "dagster/asset_partition_range_start": partition_range[0],
+            "dagster/asset_partition_range_end": partition_range[1],
+        }
     if tags:
         kwargs["tags"] = kwargs.get("tags", {}) | tags
     return dg.materialize([daily_report_asset(settings)], resources=resources, run_config=config, **kwargs)

@@ -36,5 +36,6 @@ def test_chart_is_a_png_for_busy_and_empty_days(db, report_settings, resources):
 
 def _count(image: Image.Image, rgb: tuple[int, int, int]) -> int:
     """Pixels within a small distance of `rgb` (the PNG has a reduced palette)."""
-    return sum(1 for pixel in image.convert("RGB").getdata()
-               if sum(abs(a - b) for a, b in zip(pixel, rgb)) <= 24)
+    return sum(
+        1 for pixel in image.convert("RGB").getdata() if sum(abs(a - b) for a, b in zip(pixel, rgb)) <= 24
+    )

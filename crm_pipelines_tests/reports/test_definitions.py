@@ -40,8 +40,15 @@ def test_asset_job_and_schedule_are_declared():
 
 def test_schedule_targets_the_previous_local_day_and_the_job_runs_one_at_a_time():
     settings = _settings(CRM_TIMEZONE="America/Bogota")
-    defs = dg.Definitions.merge(build_defs(settings), dg.Definitions(resources={
-        "postgres": dg.ResourceDefinition.none_resource(), "socketio": dg.ResourceDefinition.none_resource()}))
+    defs = dg.Definitions.merge(
+        build_defs(settings),
+        dg.Definitions(
+            resources={
+                "postgres": dg.ResourceDefinition.none_resource(),
+                "socketio": dg.ResourceDefinition.none_resource(),
+            }
+        ),
+    )
     job = defs.resolve_job_def("daily_report_job")
     assert job.executor_def.name == "in_process"
     assert job.tags[JOB_TAG] == "daily_report_job"
@@ -49,8 +56,9 @@ def test_schedule_targets_the_previous_local_day_and_the_job_runs_one_at_a_time(
     schedule = defs.resolve_schedule_def("daily_report_schedule")
     tick = datetime(2026, 11, 21, 8, 0, tzinfo=ZoneInfo("America/Bogota"))
     with dg.instance_for_test() as instance:
-        context = dg.build_schedule_context(instance=instance, scheduled_execution_time=tick,
-                                            repository_def=defs.get_repository_def())
+        context = dg.build_schedule_context(
+            instance=instance, scheduled_execution_time=tick, repository_def=defs.get_repository_def()
+        )
         result = schedule.evaluate_tick(context)
     assert [r.partition_key for r in result.run_requests] == ["2026-11-20"]
 

@@ -22,11 +22,18 @@ from crm_pipelines_tests.reports.factories import stored_report
 from crm_pipelines_tests.support.socketio_server import RecordingClient, free_port
 
 
-def delivering(settings: Settings, smtp_port: int, webhook_server, handoff: str | None = "handoff@crm.test") -> Settings:
+def delivering(
+    settings: Settings, smtp_port: int, webhook_server, handoff: str | None = "handoff@crm.test"
+) -> Settings:
     return dataclasses.replace(
-        settings, smtp_host="127.0.0.1", smtp_port=smtp_port, alert_email_from="reports@crm.test",
-        handoff_email=handoff, slack_webhook_url=webhook_server.url("/slack"),
-        teams_webhook_url=webhook_server.url("/teams"))
+        settings,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        alert_email_from="reports@crm.test",
+        handoff_email=handoff,
+        slack_webhook_url=webhook_server.url("/slack"),
+        teams_webhook_url=webhook_server.url("/teams"),
+    )
 
 
 def decoded(header: str) -> str:
@@ -96,8 +103,9 @@ def test_every_channel_takes_the_report(db, report_settings, resources, smtp_ser
     assert delivered["email"]["detail"] == "ceo@acme.test" and delivered["email"]["at"]
 
 
-def test_smtp_down_then_next_run_sends_only_the_email(db, report_settings, resources, smtp_server,
-                                                     webhook_server, clients):
+def test_smtp_down_then_next_run_sends_only_the_email(
+    db, report_settings, resources, smtp_server, webhook_server, clients
+):
     acme = build_acme_day(db)
     acme_room = clients(f"reports:{acme.tenant_id}")
     closed_port = free_port()  # nothing listens there
@@ -107,7 +115,12 @@ def test_smtp_down_then_next_run_sends_only_the_email(db, report_settings, resou
     with db.connect() as conn:
         first = stored_report(conn, acme.tenant_id, DAY)
     assert first["payload"]["team_performance"]["total_conversations"] == 22  # the report is stored
-    assert statuses(first["delivered_to"]) == {"socketio": "sent", "email": "failed", "slack": "sent", "teams": "sent"}
+    assert statuses(first["delivered_to"]) == {
+        "socketio": "sent",
+        "email": "failed",
+        "slack": "sent",
+        "teams": "sent",
+    }
     assert first["delivered_to"]["email"]["attempts"] == 2
     assert first["delivered_to"]["email"]["error"] == "ConnectionRefusedError"
     with db.connect() as conn:  # the SMTP server was already known down: Quiet's email tried once
@@ -120,7 +133,12 @@ def test_smtp_down_then_next_run_sends_only_the_email(db, report_settings, resou
     assert run_report(up, resources, deliver=True).success
     with db.connect() as conn:
         second = stored_report(conn, acme.tenant_id, DAY)
-    assert statuses(second["delivered_to"]) == {"socketio": "sent", "email": "sent", "slack": "sent", "teams": "sent"}
+    assert statuses(second["delivered_to"]) == {
+        "socketio": "sent",
+        "email": "sent",
+        "slack": "sent",
+        "teams": "sent",
+    }
     assert second["delivered_to"]["slack"]["at"] == first["delivered_to"]["slack"]["at"]
     assert len(smtp_server.messages) == 2  # Acme and Quiet, now
     assert len(webhook_server.requests) == 4  # nothing sent twice
@@ -129,18 +147,24 @@ def test_smtp_down_then_next_run_sends_only_the_email(db, report_settings, resou
 
 def test_webhook_failure_is_retried(db, report_settings, resources, smtp_server, webhook_server):
     acme = build_acme_day(db)
-    settings = dataclasses.replace(delivering(report_settings, smtp_server.port, webhook_server),
-                                   teams_webhook_url=None)
+    settings = dataclasses.replace(
+        delivering(report_settings, smtp_server.port, webhook_server), teams_webhook_url=None
+    )
     webhook_server.fail_next = 1  # Slack for Acme answers 500 once
     assert run_report(settings, resources, deliver=True).success
     with db.connect() as conn:
         delivered = stored_report(conn, acme.tenant_id, DAY)["delivered_to"]
     assert delivered["slack"]["status"] == "sent" and delivered["slack"]["attempts"] == 2
-    assert delivered["teams"] == {"status": "skipped", "at": delivered["teams"]["at"], "detail": "TEAMS_WEBHOOK_URL unset"}
+    assert delivered["teams"] == {
+        "status": "skipped",
+        "at": delivered["teams"]["at"],
+        "detail": "TEAMS_WEBHOOK_URL unset",
+    }
 
 
-def test_without_ceo_email_or_handoff_the_email_is_skipped(db, report_settings, resources, smtp_server,
-                                                          webhook_server, caplog):
+def test_without_ceo_email_or_handoff_the_email_is_skipped(
+    db, report_settings, resources, smtp_server, webhook_server, caplog
+):
     acme = build_acme_day(db)
     settings = delivering(report_settings, smtp_server.port, webhook_server, handoff=None)
     with caplog.at_level(logging.WARNING, logger="crm_pipelines.reports.deliver"):
@@ -152,8 +176,9 @@ def test_without_ceo_email_or_handoff_the_email_is_skipped(db, report_settings, 
     assert f"tenant {acme.quiet_tenant_id} has no ceo_email and HANDOFF_EMAIL is unset" in caplog.text
 
 
-def test_plain_rematerialization_and_backfill_send_nothing(db, report_settings, resources, smtp_server,
-                                                          webhook_server, clients):
+def test_plain_rematerialization_and_backfill_send_nothing(
+    db, report_settings, resources, smtp_server, webhook_server, clients
+):
     acme = build_acme_day(db)
     room = clients(f"reports:{acme.tenant_id}")
     settings = delivering(report_settings, smtp_server.port, webhook_server)
@@ -168,9 +193,16 @@ def test_plain_rematerialization_and_backfill_send_nothing(db, report_settings, 
     assert "data:image" not in markdown  # charts are not copied to every partition of a backfill
     with db.connect() as conn:
         assert stored_report(conn, acme.tenant_id, DAY)["delivered_to"] == {}
-        stored = conn.execute(sa.text("SELECT report_date, count(*) FROM daily_reports GROUP BY report_date "
-                                      "ORDER BY report_date")).all()
-    assert [(d.isoformat(), n) for d, n in stored] == [("2026-11-18", 2), ("2026-11-19", 2), ("2026-11-20", 2)]
+        stored = conn.execute(
+            sa.text(
+                "SELECT report_date, count(*) FROM daily_reports GROUP BY report_date ORDER BY report_date"
+            )
+        ).all()
+    assert [(d.isoformat(), n) for d, n in stored] == [
+        ("2026-11-18", 2),
+        ("2026-11-19", 2),
+        ("2026-11-20", 2),
+    ]
     assert smtp_server.messages == [] and webhook_server.requests == []
     assert room.wait_for("daily_report", 1, timeout=1.0) == []
 
@@ -187,8 +219,11 @@ def test_webhook_urls_never_appear_in_logs_metadata_or_delivered_to(db, report_s
     """A webhook URL is a bearer token: failures are recorded by error type only."""
     acme = build_acme_day(db)
     dead = f"http://127.0.0.1:{free_port()}"
-    settings = dataclasses.replace(report_settings, slack_webhook_url=f"{dead}/services/T0/B0/SLACKSECRET",
-                                   teams_webhook_url=f"{dead}/webhookb2/TEAMSSECRET")
+    settings = dataclasses.replace(
+        report_settings,
+        slack_webhook_url=f"{dead}/services/T0/B0/SLACKSECRET",
+        teams_webhook_url=f"{dead}/webhookb2/TEAMSSECRET",
+    )
     with caplog.at_level(logging.DEBUG):
         result = run_report(settings, resources, deliver=True, attempts=2)
     assert result.success
@@ -202,19 +237,24 @@ def test_webhook_urls_never_appear_in_logs_metadata_or_delivered_to(db, report_s
     assert "SECRET" not in seen
 
 
-def test_a_report_being_delivered_by_another_run_is_left_alone(db, report_settings, resources, smtp_server,
-                                                             webhook_server):
+def test_a_report_being_delivered_by_another_run_is_left_alone(
+    db, report_settings, resources, smtp_server, webhook_server
+):
     """The advisory lock a delivering run holds: a second run skips that tenant's report ("busy")."""
     acme = build_acme_day(db)
     settings = delivering(report_settings, smtp_server.port, webhook_server)
     with db.connect() as other_run:
-        other_run.execute(sa.text("SELECT pg_advisory_lock(hashtextextended(:n, 0))"),
-                          {"n": delivery_lock_name(acme.tenant_id, DAY)})
+        other_run.execute(
+            sa.text("SELECT pg_advisory_lock(hashtextextended(:n, 0))"),
+            {"n": delivery_lock_name(acme.tenant_id, DAY)},
+        )
         result = run_report(settings, resources, deliver=True)
         other_run.execute(sa.text("SELECT pg_advisory_unlock_all()"))
     assert result.success
     delivery = result.asset_materializations_for_node("daily_report")[0].metadata["delivery"].value
-    assert delivery[f"{acme.tenant_id}:2026-11-20"] == {c: "busy" for c in ("socketio", "email", "slack", "teams")}
+    assert delivery[f"{acme.tenant_id}:2026-11-20"] == {
+        c: "busy" for c in ("socketio", "email", "slack", "teams")
+    }
     assert delivery[f"{acme.quiet_tenant_id}:2026-11-20"]["email"] == "sent"
     assert [rcpts for _, rcpts in smtp_server.envelopes] == [["handoff@crm.test"]]
     with db.connect() as conn:

@@ -23,22 +23,50 @@ class _Record:
         self.sessions: list[dict] = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.sessions.append({"tls": session.ssl is not None, "login": session.auth_data,
-                              "rcpt": list(envelope.rcpt_tos), "data": envelope.content})
+        self.sessions.append(
+            {
+                "tls": session.ssl is not None,
+                "login": session.auth_data,
+                "rcpt": list(envelope.rcpt_tos),
+                "data": envelope.content,
+            }
+        )
         return "250 OK"
 
 
 def _check_login(server, session, envelope, mechanism, auth_data):
-    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"reports", b"s3cret")
+    ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+        b"reports",
+        b"s3cret",
+    )
     return AuthResult(success=ok, handled=False, auth_data=auth_data.login if ok else None)
 
 
 @pytest.fixture
 def certificate(tmp_path: Path) -> tuple[Path, Path]:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -55,22 +83,30 @@ def tls_login_server(certificate, monkeypatch) -> Iterator[tuple[_Record, int]]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts the test's certificate
-    controller, record, port = _serve(tls_context=context, require_starttls=True, authenticator=_check_login,
-                                      auth_required=True)
+    controller, record, port = _serve(
+        tls_context=context, require_starttls=True, authenticator=_check_login, auth_required=True
+    )
     yield record, port
     controller.stop()
 
 
 def _settings(port: int, **env: str):
-    return load_settings({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "ALERT_EMAIL_FROM": "reports@crm.test",
-                          **env})
+    return load_settings(
+        {"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "ALERT_EMAIL_FROM": "reports@crm.test", **env}
+    )
 
 
 def test_starttls_and_login(tls_login_server):
     record, port = tls_login_server
     settings = _settings(port, SMTP_USER="reports", SMTP_PASSWORD="s3cret")
-    send_email(settings, ["ceo@acme.test"], "Reporte", "<p>hola</p>", "hola",
-               [InlineImage(cid="c", data=b"\x89PNG fake")])
+    send_email(
+        settings,
+        ["ceo@acme.test"],
+        "Reporte",
+        "<p>hola</p>",
+        "hola",
+        [InlineImage(cid="c", data=b"\x89PNG fake")],
+    )
     assert len(record.sessions) == 1
     session = record.sessions[0]
     assert session["tls"] is True and session["login"] == b"reports" and session["rcpt"] == ["ceo@acme.test"]

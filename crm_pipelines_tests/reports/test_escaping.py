@@ -14,13 +14,19 @@ from crm_pipelines_tests.support.socketio_server import RecordingClient
 EVIL = "<script>alert(1)</script> <!channel> *Carla*"
 
 
-def test_markup_in_a_seller_name_is_escaped_everywhere(db, report_settings, resources, smtp_server,
-                                                       webhook_server, socketio_server):
+def test_markup_in_a_seller_name_is_escaped_everywhere(
+    db, report_settings, resources, smtp_server, webhook_server, socketio_server
+):
     acme = build_acme_day(db, seller_names={"c": EVIL})  # Carla is the top performer
     client = RecordingClient(socketio_server.url, rooms=[f"reports:{acme.tenant_id}"])
     settings = dataclasses.replace(
-        report_settings, smtp_host="127.0.0.1", smtp_port=smtp_server.port, alert_email_from="reports@crm.test",
-        slack_webhook_url=webhook_server.url("/slack"), teams_webhook_url=webhook_server.url("/teams"))
+        report_settings,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_server.port,
+        alert_email_from="reports@crm.test",
+        slack_webhook_url=webhook_server.url("/slack"),
+        teams_webhook_url=webhook_server.url("/teams"),
+    )
     try:
         result = run_report(settings, resources, deliver=True)
         assert result.success

@@ -27,22 +27,38 @@ def test_team_performance_top_performers_and_alerts(db, report_settings, resourc
     assert team["avg_response_time_minutes"] == 16.4
     before = team["previous_7_days"]
     # D-1 and D-2 only (D-8 is outside): (8+12)/2, (3+5)/2, (1+3)/2, 4/8, (10×10+20×10)/20
-    assert before == {"days_with_data": 2, "total_conversations": 10.0, "new_leads": 4.0, "converted_leads": 2.0,
-                      "conversion_rate": 0.5, "avg_response_time_minutes": 15.0}
-    assert team["change_pct"] == {"total_conversations": 120.0, "new_leads": 125.0, "converted_leads": 150.0,
-                                  "conversion_rate": 11.1, "avg_response_time_minutes": 9.3}
+    assert before == {
+        "days_with_data": 2,
+        "total_conversations": 10.0,
+        "new_leads": 4.0,
+        "converted_leads": 2.0,
+        "conversion_rate": 0.5,
+        "avg_response_time_minutes": 15.0,
+    }
+    assert team["change_pct"] == {
+        "total_conversations": 120.0,
+        "new_leads": 125.0,
+        "converted_leads": 150.0,
+        "conversion_rate": 11.1,
+        "avg_response_time_minutes": 9.3,
+    }
 
     # Carla 8.2 first; Bruno, Ana and Eva tie at 7.5: Bruno has 2 conversions, then Ana before Eva by
     # name; Diego (no messages) is never a top performer.
     assert [(p["rank"], p["seller"], p["conversions"], p["score"]) for p in payload["top_performers"]] == [
-        (1, "Carla Ruiz", 1, 8.2), (2, "Bruno Díaz", 2, 7.5), (3, "Ana López", 1, 7.5)]
+        (1, "Carla Ruiz", 1, 8.2),
+        (2, "Bruno Díaz", 2, 7.5),
+        (3, "Ana López", 1, 7.5),
+    ]
 
     # Three unanswered, one hot lead, one performance alert created on the local day; the ones of the
     # previous and next local day are not counted.
     assert payload["alerts_summary"] == {
-        "total": 5, "by_type": {"unanswered": 3, "hot_lead": 1, "followup": 0, "performance_alert": 1}}
+        "total": 5,
+        "by_type": {"unanswered": 3, "hot_lead": 1, "followup": 0, "performance_alert": 1},
+    }
     assert payload["date"] == "2026-11-20" and payload["tenant_name"] == "Acme"
-    assert [d["date"] for d in payload["trend"]][0] == "2026-11-07" and len(payload["trend"]) == 14
+    assert payload["trend"][0]["date"] == "2026-11-07" and len(payload["trend"]) == 14
 
 
 def test_recommendations_in_spanish(db, report_settings, resources):
@@ -87,13 +103,20 @@ def test_team_slowdown_is_recommended(db, report_settings, resources):
     """A team response time 20 % or more above the week before gets its own sentence."""
     acme = build_acme_day(db)
     with db.begin() as conn:  # the week before: 10 min instead of 15 -> 16.4 is +64 %
-        conn.execute(sa.text("UPDATE seller_metrics SET avg_response_time_minutes = 10 "
-                             "WHERE period < :d AND period >= :d - 2"), {"d": DAY})
+        conn.execute(
+            sa.text(
+                "UPDATE seller_metrics SET avg_response_time_minutes = 10 "
+                "WHERE period < :d AND period >= :d - 2"
+            ),
+            {"d": DAY},
+        )
     assert run_report(report_settings, resources).success
     with db.connect() as conn:
         recommendations = stored_report(conn, acme.tenant_id, DAY)["payload"]["recommendations"]
-    assert ("El tiempo medio de respuesta del equipo subió 64 % frente a los 7 días anteriores "
-            "(16,4 min frente a 10 min)") in recommendations
+    assert (
+        "El tiempo medio de respuesta del equipo subió 64 % frente a los 7 días anteriores "
+        "(16,4 min frente a 10 min)"
+    ) in recommendations
 
 
 def test_day_without_activity_says_so(db, report_settings, resources):
@@ -110,7 +133,8 @@ def test_day_without_activity_says_so(db, report_settings, resources):
     assert payload["top_performers"] == []
     assert payload["alerts_summary"]["total"] == 0
     assert payload["recommendations"] == [
-        "Sin actividad el 20/11/2026: comprobar que los canales de mensajería y el CRM funcionan"]
+        "Sin actividad el 20/11/2026: comprobar que los canales de mensajería y el CRM funcionan"
+    ]
     assert "Aún no hay métricas calculadas para este día." in quiet["html"]
     assert 'src="data:image/png;base64,' in quiet["html"]
 
@@ -119,12 +143,16 @@ def test_rematerializing_replaces_the_day(db, report_settings, resources):
     acme = build_acme_day(db)
     assert run_report(report_settings, resources).success
     with db.begin() as conn:
-        conn.execute(sa.text("UPDATE seller_metrics SET leads_converted = 4 WHERE seller_id = :s AND period = :d"),
-                     {"s": acme.sellers["b"], "d": DAY})
+        conn.execute(
+            sa.text("UPDATE seller_metrics SET leads_converted = 4 WHERE seller_id = :s AND period = :d"),
+            {"s": acme.sellers["b"], "d": DAY},
+        )
     assert run_report(report_settings, resources).success
     with db.connect() as conn:
-        rows = conn.execute(sa.text("SELECT tenant_id, payload FROM daily_reports WHERE report_date = :d "
-                                    "ORDER BY tenant_id"), {"d": DAY}).all()
+        rows = conn.execute(
+            sa.text("SELECT tenant_id, payload FROM daily_reports WHERE report_date = :d ORDER BY tenant_id"),
+            {"d": DAY},
+        ).all()
     assert [r.tenant_id for r in rows] == [acme.tenant_id, acme.quiet_tenant_id]
     assert rows[0].payload["team_performance"]["converted_leads"] == 7
 
@@ -155,5 +183,6 @@ def test_sellers_without_activity_give_a_report_that_says_so(db, report_settings
     assert payload["metrics_available"] is True and payload["has_activity"] is False
     assert payload["team_performance"]["conversion_rate"] is None
     assert payload["recommendations"] == [
-        "No activity on 2026-11-20: check that the messaging channels and the CRM are working"]
+        "No activity on 2026-11-20: check that the messaging channels and the CRM are working"
+    ]
     assert "No activity recorded this day." in stored["html"]

@@ -16,8 +16,16 @@ from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
 from crm_pipelines_tests.reports.factories import stored_report
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-CHROME_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=900,2200")
+CHROME_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=900,2200",
+)
 
 
 @pytest.fixture
@@ -46,10 +54,17 @@ def test_report_renders_in_a_browser(db, report_settings, resources, browser, tm
     assert shot.stat().st_size > 10_000
 
     assert browser.find_element(By.ID, "report-title").text == "Acme · 20/11/2026"
-    value = {cell.get_attribute("data-metric"): cell.text
-             for cell in browser.find_elements(By.CSS_SELECTOR, "#team-performance td[data-metric]")}
-    assert value == {"total_conversations": "22", "new_leads": "9", "converted_leads": "5",
-                     "conversion_rate": "55,6 %", "avg_response_time_minutes": "16,4 min"}
+    value = {
+        cell.get_attribute("data-metric"): cell.text
+        for cell in browser.find_elements(By.CSS_SELECTOR, "#team-performance td[data-metric]")
+    }
+    assert value == {
+        "total_conversations": "22",
+        "new_leads": "9",
+        "converted_leads": "5",
+        "conversion_rate": "55,6 %",
+        "avg_response_time_minutes": "16,4 min",
+    }
     top = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "#top-performers tr")][1:]
     assert top == ["1 Carla Ruiz 1 8,20", "2 Bruno Díaz 2 7,50", "3 Ana López 1 7,50"]
     text = browser.find_element(By.TAG_NAME, "body").text
