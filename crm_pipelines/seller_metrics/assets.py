@@ -23,7 +23,10 @@ from crm_pipelines.seller_metrics.publish import PublishOutcome, publish_latest_
 from crm_pipelines.settings import Settings
 
 SOURCE_DEPS = ["sellers", "conversations", "messages", "leads"]
+# The preview shows each tenant's top sellers; metadata is stored with every partition's event,
+# so it stays small: at most this many tenants.
 PREVIEW_SELLERS = 10
+PREVIEW_TENANTS = 20
 
 
 def partition_dates(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> tuple[date, date]:
@@ -97,10 +100,13 @@ def _metadata(stats: WriteStats, outcome: PublishOutcome, total_seconds: float) 
 
 def _preview(stats: WriteStats) -> str:
     """The latest day's best sellers of each tenant, as a Markdown table."""
+    tenants = sorted({r["tenant_id"] for r in stats.latest_rows})
+    shown = set(tenants[:PREVIEW_TENANTS])
     ranked = [r for r in stats.latest_rows if r["rank_position"] is not None
-              and r["rank_position"] <= PREVIEW_SELLERS]
+              and r["rank_position"] <= PREVIEW_SELLERS and r["tenant_id"] in shown]
     if not ranked:
         return f"_No seller sent a message on {stats.latest_period or 'these days'}._"
+    more = f"\n\n_… and {len(tenants) - len(shown)} more tenants in seller_metrics._" if len(tenants) > len(shown) else ""
     frame = pd.DataFrame([{
         "tenant": r["tenant_id"], "rank": r["rank_position"], "seller": r["seller_name"],
         "score": r["productivity_score"], "sent": r["messages_sent"], "replies": r["replies"],
@@ -108,4 +114,4 @@ def _preview(stats: WriteStats) -> str:
         "engagement": None if r["engagement_rate"] is None else round(r["engagement_rate"], 2),
         "converted": r["leads_converted"], "activity": r["activity_level"],
     } for r in ranked])
-    return f"Top sellers on {stats.latest_period}:\n\n" + frame.to_markdown(index=False)
+    return f"Top sellers on {stats.latest_period}:\n\n" + frame.to_markdown(index=False) + more

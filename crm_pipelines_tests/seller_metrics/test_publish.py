@@ -42,6 +42,12 @@ def test_cache_keys_hold_the_days_values(two_tenants, settings, resources, redis
     result = materialize(settings, resources, partition="2025-03-10", with_checks=False)
     meta = materialization_metadata(result)
     assert meta["cache_refreshed"] is True
+    # what the operator sees on the materialization
+    assert meta["rows_per_tenant"] == {"1": 2, "2": 1}
+    assert meta["sellers_active"] == 2  # Ana and Beto wrote; Zoe did not
+    assert meta["top_sellers"].startswith("Top sellers on 2025-03-10")
+    assert meta["top_sellers"].index("Ana") < meta["top_sellers"].index("Beto")  # 12 min beats 30 min
+    assert meta["sql_seconds"] <= meta["total_seconds"]
 
     ana = json.loads(redis_client.get(f"crm:metrics:1:{ANA}"))
     assert (ana["period"], ana["seller_id"], ana["tenant_id"]) == ("2025-03-10", str(ANA), 1)

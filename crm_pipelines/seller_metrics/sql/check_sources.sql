@@ -21,25 +21,35 @@ unknown_senders AS (
 sellerless AS (
     SELECT m.id::text AS what FROM win_msgs m WHERE m.sender_type = 'seller' AND m.seller_id IS NULL
 ),
+-- one pass over each of leads and conversations, keeping only the offending rows
+bad_leads AS (
+    SELECT l.id, (l.conversion_probability < 0 OR l.conversion_probability > 1) AS bad_probability,
+           coalesce(s.tenant_id <> l.tenant_id, false) AS cross_tenant,
+           (l.created_at > win.future OR l.converted_at > win.future OR l.last_contact_time > win.future) AS future
+    FROM win CROSS JOIN leads l LEFT JOIN sellers s ON s.id = l.assigned_seller_id
+    WHERE l.conversion_probability < 0 OR l.conversion_probability > 1 OR s.tenant_id <> l.tenant_id
+       OR l.created_at > win.future OR l.converted_at > win.future OR l.last_contact_time > win.future
+),
+bad_conversations AS (
+    SELECT c.id, coalesce(s.tenant_id <> c.tenant_id, false) AS cross_tenant, c.created_at > win.future AS future
+    FROM win CROSS JOIN conversations c LEFT JOIN sellers s ON s.id = c.assigned_seller_id
+    WHERE s.tenant_id <> c.tenant_id OR c.created_at > win.future
+),
 bad_probability AS (
-    SELECT l.id::text AS what FROM leads l
-    WHERE l.conversion_probability < 0 OR l.conversion_probability > 1
+    SELECT l.id::text AS what FROM bad_leads l WHERE l.bad_probability
 ),
 cross_tenant AS (
-    SELECT 'conversation ' || c.id AS what FROM conversations c JOIN sellers s ON s.id = c.assigned_seller_id
-    WHERE s.tenant_id <> c.tenant_id
+    SELECT 'conversation ' || c.id AS what FROM bad_conversations c WHERE c.cross_tenant
     UNION ALL
-    SELECT 'lead ' || l.id FROM leads l JOIN sellers s ON s.id = l.assigned_seller_id
-    WHERE s.tenant_id <> l.tenant_id
+    SELECT 'lead ' || l.id FROM bad_leads l WHERE l.cross_tenant
 ),
 future AS (
     SELECT 'message ' || m.id AS what FROM win CROSS JOIN tenants t
     JOIN messages m ON m.tenant_id = t.id AND m.created_at > win.future
     UNION ALL
-    SELECT 'conversation ' || c.id FROM conversations c, win WHERE c.created_at > win.future
+    SELECT 'conversation ' || c.id FROM bad_conversations c WHERE c.future
     UNION ALL
-    SELECT 'lead ' || l.id FROM leads l, win
-    WHERE l.created_at > win.future OR l.converted_at > win.future OR l.last_contact_time > win.future
+    SELECT 'lead ' || l.id FROM bad_leads l WHERE l.future
 )
 SELECT 'lead_probability_in_range' AS check_name, count(*) AS failures,
        (array_agg(what ORDER BY what))[1:5] AS examples FROM bad_probability
