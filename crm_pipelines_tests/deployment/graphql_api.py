@@ -70,6 +70,36 @@ query Sensor($selector: SensorSelector!) {
 }
 """
 
+SCHEDULE = """
+query Schedule($selector: ScheduleSelector!) {
+  scheduleOrError(scheduleSelector: $selector) {
+    __typename
+    ... on Schedule { id name scheduleState { status } }
+    ... on Error { message }
+  }
+}
+"""
+
+START_SCHEDULE = """
+mutation StartSchedule($selector: ScheduleSelector!) {
+  startSchedule(scheduleSelector: $selector) {
+    __typename
+    ... on ScheduleStateResult { scheduleState { status } }
+    ... on Error { message }
+  }
+}
+"""
+
+STOP_SCHEDULE = """
+mutation StopSchedule($id: String!) {
+  stopRunningSchedule(id: $id) {
+    __typename
+    ... on ScheduleStateResult { scheduleState { status } }
+    ... on Error { message }
+  }
+}
+"""
+
 RUNS = """
 query Runs($filter: RunsFilter) {
   runsOrError(filter: $filter) {
@@ -162,6 +192,24 @@ class OperatorAPI:
                         "sensorOrError", "Sensor")["id"]
         result = self.client._execute(STOP_SENSOR, {"id": sensor_id})
         return _ok(result, "stopSensor", "StopSensorMutationResult")["instigationState"]["status"]
+
+    def _schedule_selector(self, schedule: str) -> dict[str, str]:
+        return {"repositoryLocationName": LOCATION_NAME, "repositoryName": REPOSITORY_NAME,
+                "scheduleName": schedule}
+
+    def schedule_status(self, schedule: str) -> str:
+        result = self.client._execute(SCHEDULE, {"selector": self._schedule_selector(schedule)})
+        return _ok(result, "scheduleOrError", "Schedule")["scheduleState"]["status"]
+
+    def start_schedule(self, schedule: str) -> str:
+        result = self.client._execute(START_SCHEDULE, {"selector": self._schedule_selector(schedule)})
+        return _ok(result, "startSchedule", "ScheduleStateResult")["scheduleState"]["status"]
+
+    def stop_schedule(self, schedule: str) -> str:
+        schedule_id = _ok(self.client._execute(SCHEDULE, {"selector": self._schedule_selector(schedule)}),
+                          "scheduleOrError", "Schedule")["id"]
+        result = self.client._execute(STOP_SCHEDULE, {"id": schedule_id})
+        return _ok(result, "stopRunningSchedule", "ScheduleStateResult")["scheduleState"]["status"]
 
     def submit_job(self, job: str, tags: dict[str, str] | None = None) -> str:
         return self.client.submit_job_execution(job, repository_location_name=LOCATION_NAME,
