@@ -51,9 +51,11 @@ def with_retries(
     attempts: int = 3,
     backoff_seconds: float = 2.0,
     detail: str | None = None,
+    logger: logging.Logger | None = None,
 ) -> DeliveryOutcome:
     """Call `send` up to `attempts` times, sleeping backoff, 2×backoff, 4×backoff... between tries.
-    Any exception counts as a failed attempt (a channel's failure modes are too many to list)."""
+    Any exception counts as a failed attempt (a channel's failure modes are too many to list).
+    `logger` is where failed attempts are said (a run's context.log; this module's by default)."""
     attempts = max(1, attempts)
     error: str | None = None
     for attempt in range(1, attempts + 1):
@@ -62,7 +64,7 @@ def with_retries(
             return DeliveryOutcome(status="sent", attempts=attempt, detail=detail, at=_now())
         except Exception as err:  # noqa: BLE001 - recorded, never raised (best effort)
             error = type(err).__name__
-            log.warning("%s: attempt %d of %d failed (%s)", what, attempt, attempts, error)
+            (logger or log).warning("%s: attempt %d of %d failed (%s)", what, attempt, attempts, error)
             if attempt < attempts:
                 time.sleep(backoff_seconds * (2 ** (attempt - 1)))
     return DeliveryOutcome(status="failed", attempts=attempts, error=error, detail=detail, at=_now())

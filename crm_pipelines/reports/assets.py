@@ -81,6 +81,7 @@ def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
                 socketio,
                 settings,
                 RetryOptions(config.delivery_attempts, config.delivery_backoff_seconds),
+                log=context.log,
             )
             for payload, report in stored:
                 try:

@@ -33,7 +33,7 @@ from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.resources.socketio import SocketIOResource
 from crm_pipelines.settings import Settings
 
-log = logging.getLogger(__name__)
+_MODULE_LOG = logging.getLogger(__name__)
 
 CHANNELS = ("socketio", "email", "slack", "teams")
 EVENT = "daily_report"
@@ -65,18 +65,30 @@ class ReportDelivery:
     the whole backoff sequence each time."""
 
     def __init__(
-        self, postgres: PostgresResource, socketio: SocketIOResource, settings: Settings, retry: RetryOptions
+        self,
+        postgres: PostgresResource,
+        socketio: SocketIOResource,
+        settings: Settings,
+        retry: RetryOptions,
+        log: logging.Logger | None = None,
     ):
         self.postgres = postgres
         self.socketio = socketio
         self.settings = settings
         self.retry = retry
+        # The run's logger (context.log) so skipped/failed channels show in the run's log in the UI.
+        self.log = log or _MODULE_LOG
         self.down: set[str] = set()
 
     def _retrying(self, channel: str, send, what: str, detail: str | None = None) -> DeliveryOutcome:
         attempts = 1 if channel in self.down else self.retry.attempts
         outcome = with_retries(
-            send, what=what, attempts=attempts, backoff_seconds=self.retry.backoff_seconds, detail=detail
+            send,
+            what=what,
+            attempts=attempts,
+            backoff_seconds=self.retry.backoff_seconds,
+            detail=detail,
+            logger=self.log,
         )
         if outcome.status == "failed":
             self.down.add(channel)
@@ -99,7 +111,7 @@ class ReportDelivery:
             return skipped("SMTP_HOST unset")
         recipient = report.ceo_email or self.settings.handoff_email
         if not recipient:
-            log.warning(
+            self.log.warning(
                 "tenant %s has no ceo_email and HANDOFF_EMAIL is unset: daily report email skipped",
                 report.tenant_id,
             )
@@ -150,7 +162,7 @@ class ReportDelivery:
             ).scalar()
             lock_conn.commit()
             if not taken:
-                log.info(
+                self.log.info(
                     "daily report of tenant %s for %s is being delivered by another run",
                     report.tenant_id,
                     report.report_date,
@@ -167,7 +179,7 @@ class ReportDelivery:
                     try:
                         outcome = senders[channel](report)
                     except Exception as err:  # noqa: BLE001 - a bug in one channel must not stop the others
-                        log.warning("daily report %s delivery crashed: %s", channel, type(err).__name__)
+                        self.log.warning("daily report %s delivery crashed: %s", channel, type(err).__name__)
                         outcome = DeliveryOutcome(status="failed", error=type(err).__name__)
                     with self.postgres.begin() as conn:
                         conn.execute(

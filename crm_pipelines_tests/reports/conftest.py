@@ -164,6 +164,7 @@ def run_report(
     backoff: float = 0.01,
     partition_range: tuple[str, str] | None = None,
     tags: dict | None = None,
+    instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
     config = {
         "ops": {
@@ -184,4 +185,11 @@ def run_report(
         }
     if tags:
         kwargs["tags"] = kwargs.get("tags", {}) | tags
+    if instance is not None:
+        kwargs["instance"] = instance
     return dg.materialize([daily_report_asset(settings)], resources=resources, run_config=config, **kwargs)
+
+
+def run_log(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> str:
+    """Every message of the run's log, as the Dagster UI shows it."""
+    return "\n".join(entry.user_message or "" for entry in instance.all_logs(result.run_id))

@@ -11,13 +11,14 @@ import io
 import logging
 from email.header import decode_header, make_header
 
+import dagster as dg
 import pytest
 import sqlalchemy as sa
 from PIL import Image
 
 from crm_pipelines.reports.deliver import delivery_lock_name
 from crm_pipelines.settings import Settings
-from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
+from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_log, run_report
 from crm_pipelines_tests.reports.factories import stored_report
 from crm_pipelines_tests.support.socketio_server import RecordingClient, free_port
 
@@ -163,17 +164,20 @@ def test_webhook_failure_is_retried(db, report_settings, resources, smtp_server,
 
 
 def test_without_ceo_email_or_handoff_the_email_is_skipped(
-    db, report_settings, resources, smtp_server, webhook_server, caplog
+    db, report_settings, resources, smtp_server, webhook_server
 ):
     acme = build_acme_day(db)
     settings = delivering(report_settings, smtp_server.port, webhook_server, handoff=None)
-    with caplog.at_level(logging.WARNING, logger="crm_pipelines.reports.deliver"):
-        assert run_report(settings, resources, deliver=True).success
+    with dg.instance_for_test() as instance:
+        result = run_report(settings, resources, deliver=True, instance=instance)
+        assert result.success
+        log = run_log(instance, result)
     assert [rcpts for _, rcpts in smtp_server.envelopes] == [["ceo@acme.test"]]
     with db.connect() as conn:
         quiet = stored_report(conn, acme.quiet_tenant_id, DAY)["delivered_to"]
     assert quiet["email"]["status"] == "skipped"
-    assert f"tenant {acme.quiet_tenant_id} has no ceo_email and HANDOFF_EMAIL is unset" in caplog.text
+    # Said in the run's log, where an operator reads it in the UI.
+    assert f"tenant {acme.quiet_tenant_id} has no ceo_email and HANDOFF_EMAIL is unset" in log
 
 
 def test_plain_rematerialization_and_backfill_send_nothing(
@@ -224,15 +228,17 @@ def test_webhook_urls_never_appear_in_logs_metadata_or_delivered_to(db, report_s
         slack_webhook_url=f"{dead}/services/T0/B0/SLACKSECRET",
         teams_webhook_url=f"{dead}/webhookb2/TEAMSSECRET",
     )
-    with caplog.at_level(logging.DEBUG):
-        result = run_report(settings, resources, deliver=True, attempts=2)
+    with caplog.at_level(logging.DEBUG), dg.instance_for_test() as instance:
+        result = run_report(settings, resources, deliver=True, attempts=2, instance=instance)
+        log = run_log(instance, result)
     assert result.success
+    assert "daily_report Slack tenant" in log and "attempt 2 of 2 failed (URLError)" in log
     with db.connect() as conn:
         delivered = stored_report(conn, acme.tenant_id, DAY)["delivered_to"]
     assert delivered["slack"]["status"] == "failed" and delivered["teams"]["status"] == "failed"
     assert delivered["slack"]["error"] == "URLError" and delivered["teams"]["error"] == "WebhookRejected"
     metadata = result.asset_materializations_for_node("daily_report")[0].metadata
-    seen = caplog.text + str(delivered) + str({k: v.value for k, v in metadata.items()})
+    seen = caplog.text + log + str(delivered) + str({k: v.value for k, v in metadata.items()})
     seen += "".join(str(e.message) for e in result.all_events if getattr(e, "message", None))
     assert "SECRET" not in seen
 
