@@ -1,7 +1,9 @@
 """A single-run backfill: 60 days in one run equal 60 one-day computations row for row, and
-running it again changes nothing (no duplicates, same values). Small seeded data: 1 tenant x
-4 sellers x 60 days of seed_demo."""
+running it again changes nothing (no duplicates, same values); overlapping writers wait for each
+other. Small seeded data from seed_demo (1 tenant x 4 sellers x 60 days)."""
 
+import threading
+import time
 from datetime import date, datetime, timedelta, timezone
 
 import sqlalchemy as sa
@@ -48,3 +50,43 @@ def test_single_run_backfill_equals_day_by_day_and_reruns_change_nothing(db, set
     meta = materialization_metadata(again)
     assert (meta["rows_written"], meta["rows_replaced"]) == (240, 240)
     assert _snapshot(db) == day_by_day
+
+
+def test_overlapping_writers_wait_for_each_other_instead_of_colliding(db, settings):
+    """A backfill holds its days' transaction open; an overlapping refresh waits for it (advisory
+    lock) and then replaces the shared days: no duplicate-key error, no half-written day."""
+    seed_demo(db, tenants=1, sellers=2, days=5, seed=3, now=datetime(2025, 3, 12, 12, tzinfo=timezone.utc),
+              timezone="UTC", progress=False)
+    now = datetime.now(timezone.utc)
+    first = db.connect()
+    first_tx = first.begin()
+    write_seller_metrics(first, date(2025, 3, 8), date(2025, 3, 11), now, settings)  # 03-08 .. 03-10, open
+
+    errors: list[BaseException] = []
+
+    def overlapping() -> None:
+        try:
+            with db.begin() as conn:
+                write_seller_metrics(conn, date(2025, 3, 10), date(2025, 3, 13), now, settings)  # 03-10 .. 03-12
+        except BaseException as err:  # noqa: BLE001 - reported by the assertion below
+            errors.append(err)
+
+    second = threading.Thread(target=overlapping)
+    second.start()
+    with db.connect() as watcher:  # wait until the second writer is blocked on the lock
+        for _ in range(100):
+            waiting = watcher.execute(sa.text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND wait_event = 'advisory'")).scalar()
+            if waiting:
+                break
+            time.sleep(0.05)
+    assert waiting == 1
+    first_tx.commit()
+    first.close()
+    second.join(30)
+
+    assert errors == []
+    with db.begin() as conn:
+        per_day = dict(conn.execute(sa.text("SELECT period, count(*) FROM seller_metrics GROUP BY period")).all())
+    assert per_day == {date(2025, 3, d): 2 for d in range(8, 13)}  # 2 sellers x 5 days, once each
