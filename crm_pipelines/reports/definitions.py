@@ -1,5 +1,6 @@
 """Everything of the reports domain that the code location registers: the `daily_report` asset,
-`daily_report_job` and `daily_report_schedule` (DAILY_REPORT_HOUR in CRM_TIMEZONE, previous day)."""
+`daily_report_job`, `daily_report_schedule` (DAILY_REPORT_HOUR in CRM_TIMEZONE, previous day) and
+`daily_report_redelivery_sensor` (channels that failed to take the latest report)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import dagster as dg
 from crm_pipelines.concurrency import one_at_a_time
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.reports.assets import build_daily_report_asset
+from crm_pipelines.reports.sensors import build_redelivery_sensor
 from crm_pipelines.settings import Settings
 
 JOB_NAME = "daily_report_job"
@@ -37,4 +39,9 @@ def build_defs(settings: Settings) -> dg.Definitions:
         ),
         description="The CEO's daily report of the previous day, delivered to every configured channel.",
     )
-    return dg.Definitions(assets=[daily_report], jobs=[job], schedules=[schedule])
+    return dg.Definitions(
+        assets=[daily_report],
+        jobs=[job],
+        schedules=[schedule],
+        sensors=[build_redelivery_sensor(settings, job)],
+    )

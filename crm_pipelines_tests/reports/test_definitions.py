@@ -37,6 +37,11 @@ def test_asset_job_and_schedule_are_declared():
     assert schedule.execution_timezone == "America/Bogota"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
 
+    sensor = next(iter(defs.sensors))
+    assert sensor.name == "daily_report_redelivery_sensor"
+    assert sensor.job_name == "daily_report_job" and sensor.minimum_interval_seconds == 900
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
 
 def test_schedule_targets_the_previous_local_day_and_the_job_runs_one_at_a_time():
     settings = _settings(CRM_TIMEZONE="America/Bogota")
@@ -63,7 +68,8 @@ def test_schedule_targets_the_previous_local_day_and_the_job_runs_one_at_a_time(
     assert [r.partition_key for r in result.run_requests] == ["2026-11-20"]
 
 
-def test_schedule_is_stopped_when_scheduled_tasks_are_off():
+def test_schedule_and_sensor_are_stopped_when_scheduled_tasks_are_off():
     settings = dataclasses.replace(_settings(), enable_scheduled_tasks=False)
-    schedule = next(iter(build_defs(settings).schedules))
-    assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
+    defs = build_defs(settings)
+    assert next(iter(defs.schedules)).default_status == dg.DefaultScheduleStatus.STOPPED
+    assert next(iter(defs.sensors)).default_status == dg.DefaultSensorStatus.STOPPED
