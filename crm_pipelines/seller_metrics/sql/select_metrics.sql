@@ -38,7 +38,7 @@ WITH win AS NOT MATERIALIZED (
 win_msgs AS (
     SELECT m.id, m.tenant_id, m.conversation_id, m.sender_type, m.seller_id, m.created_at,
            (m.created_at AT TIME ZONE :tz)::date AS day,
-           c.assigned_seller_id, c.created_at AS conversation_created_at
+           c.assigned_seller_id, c.created_at AS conversation_created_at, c.status AS conversation_status
     FROM win
     CROSS JOIN tenants t
     JOIN messages m ON m.tenant_id = t.id AND m.created_at >= win.ws AND m.created_at < win.eff_end
@@ -50,19 +50,22 @@ win_msgs AS (
 -- window needs (touched by a customer/seller message, or active) that existed before it: its
 -- last customer/seller message, and when that is the customer's, when the open turn started.
 ctx_convs AS (
-    SELECT x.conversation_id, x.tenant_id, x.created_at, bool_or(x.touched) AS touched
+    SELECT x.conversation_id, x.tenant_id, x.created_at, x.status, x.assigned_seller_id,
+           bool_or(x.touched) AS touched
     FROM (
-        SELECT w.conversation_id, w.tenant_id, w.conversation_created_at AS created_at, true AS touched
+        SELECT w.conversation_id, w.tenant_id, w.conversation_created_at AS created_at,
+               w.conversation_status AS status, w.assigned_seller_id, true AS touched
         FROM win_msgs w, win
         WHERE w.sender_type IN ('customer', 'seller') AND w.conversation_created_at < win.ws
         UNION ALL
-        SELECT c.id, c.tenant_id, c.created_at, false FROM conversations c, win
+        SELECT c.id, c.tenant_id, c.created_at, c.status, c.assigned_seller_id, false FROM conversations c, win
         WHERE c.status = 'active' AND c.assigned_seller_id IS NOT NULL AND c.created_at < win.ws
     ) x
-    GROUP BY x.conversation_id, x.tenant_id, x.created_at
+    GROUP BY x.conversation_id, x.tenant_id, x.created_at, x.status, x.assigned_seller_id
 ),
 prior AS (
     SELECT cc.conversation_id, cc.tenant_id, cc.created_at AS conversation_created_at,
+           cc.status AS conversation_status, cc.assigned_seller_id,
            lm.sender_type AS last_sender, lm.created_at AS last_at, ft.created_at AS open_turn_start
     FROM win
     CROSS JOIN ctx_convs cc
@@ -91,12 +94,14 @@ prior AS (
 -- Customer and seller messages in (created_at, id) order, bot and system ones left out (they
 -- neither open nor answer a turn), each conversation headed by its state before the window.
 cs_seq AS (
-    SELECT p.conversation_id, p.tenant_id, p.conversation_created_at, 0 AS in_window,
+    SELECT p.conversation_id, p.tenant_id, p.conversation_created_at, p.conversation_status,
+           p.assigned_seller_id, 0 AS in_window,
            p.last_sender AS sender_type, NULL::uuid AS seller_id, p.last_at AS created_at, 0::bigint AS id,
            p.open_turn_start AS turn_start_at
     FROM prior p
     UNION ALL
-    SELECT w.conversation_id, w.tenant_id, w.conversation_created_at, 1,
+    SELECT w.conversation_id, w.tenant_id, w.conversation_created_at, w.conversation_status,
+           w.assigned_seller_id, 1,
            w.sender_type, w.seller_id, w.created_at, w.id, w.created_at
     FROM win_msgs w
     WHERE w.sender_type IN ('customer', 'seller')
@@ -134,15 +139,14 @@ unanswered_spans AS (
            CASE WHEN o.next_at IS NULL THEN win.last_day ELSE (o.next_at AT TIME ZONE :tz)::date - 1 END AS to_day
     FROM win
     CROSS JOIN ordered o
-    JOIN conversations c ON c.id = o.conversation_id AND c.status = 'active'
-    JOIN sellers s ON s.id = c.assigned_seller_id AND s.tenant_id = c.tenant_id AND s.is_active
+    JOIN sellers s ON s.id = o.assigned_seller_id AND s.tenant_id = o.tenant_id AND s.is_active
     CROSS JOIN LATERAL (
-        SELECT greatest(o.created_at + win.unanswered_after, c.created_at) AS since
+        SELECT greatest(o.created_at + win.unanswered_after, o.conversation_created_at) AS since
     ) t
     CROSS JOIN LATERAL (
         SELECT greatest((t.since AT TIME ZONE :tz)::date, win.first_day) AS from_day
     ) x
-    WHERE o.sender_type = 'customer' AND t.since < win.eff_end
+    WHERE o.sender_type = 'customer' AND o.conversation_status = 'active' AND t.since < win.eff_end
 ),
 
 -- Every fact about a (seller, tenant, day), one row each; summed by the GROUP BY below.
