@@ -67,6 +67,16 @@ def write_workspace(path: Path, grpc_port: int) -> Path:
     return path
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGKILL if the test process dies without cleaning up
+    (killed by a CI timeout), instead of living on as an orphan."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class ManagedProcess:
     """A child process in its own process group (so its own children die with it), its output
     in a log file that a failing test prints."""
@@ -81,7 +91,8 @@ class ManagedProcess:
     def start(self) -> ManagedProcess:
         log = open(self.log_path, "wb")
         self.popen = subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, start_new_session=True, cwd=PROJECT_ROOT)
+                                      stdin=subprocess.DEVNULL, start_new_session=True, cwd=PROJECT_ROOT,
+                                      preexec_fn=_die_with_parent)
         log.close()
         return self
 

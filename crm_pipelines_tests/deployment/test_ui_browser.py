@@ -70,7 +70,7 @@ def test_an_operator_materializes_one_day_of_seller_metrics_from_the_ui(deployed
             # the toast links to the run; its page shows the status as it changes
             ui.click("//a[normalize-space()='View' and contains(@href, '/runs/')]")
             ui.wait_for(text_is(f"partition: {day}"))
-            ui.wait_for(text_is("Success"), timeout=300)
+            ui.wait_for(text_is("Success"), timeout=200)
             ui.wait_for(text_is("RUN_SUCCESS"))
             ui.screenshot("run_succeeded")
         finally:
