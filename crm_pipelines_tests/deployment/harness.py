@@ -89,11 +89,10 @@ class ManagedProcess:
         self.popen: subprocess.Popen | None = None
 
     def start(self) -> ManagedProcess:
-        log = open(self.log_path, "wb")
-        self.popen = subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, start_new_session=True, cwd=PROJECT_ROOT,
-                                      preexec_fn=_die_with_parent)
-        log.close()
+        with open(self.log_path, "wb") as log:  # the child keeps its own copy of the descriptor
+            self.popen = subprocess.Popen(self.argv, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                          stdin=subprocess.DEVNULL, start_new_session=True, cwd=PROJECT_ROOT,
+                                          preexec_fn=_die_with_parent)
         return self
 
     def running(self) -> bool:
@@ -211,4 +210,4 @@ class Deployment:
     def run_cli(self, program: str, *args: str) -> subprocess.CompletedProcess:
         """A Dagster command line on this deployment's instance (DAGSTER_HOME)."""
         return subprocess.run([str(VENV_BIN / program), *args], env=self.env, capture_output=True,
-                              text=True, timeout=60, cwd=PROJECT_ROOT)
+                              text=True, timeout=60, cwd=PROJECT_ROOT, check=False)

@@ -80,7 +80,7 @@ class UI:
             try:
                 self.wait_for(xpath, timeout=2).click()
                 return True
-            except Exception as err:  # stale, intercepted, not there yet: try again
+            except WebDriverException as err:  # stale, intercepted, not there yet: try again
                 last[:] = [err]
                 return False
 
