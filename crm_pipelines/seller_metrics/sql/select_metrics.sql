@@ -106,29 +106,31 @@ cs_seq AS (
     FROM win_msgs w
     WHERE w.sender_type IN ('customer', 'seller')
 ),
-ordered AS (
-    SELECT q.*,
-           lag(q.sender_type) OVER w AS prev_sender,
-           lead(q.created_at) OVER w AS next_at,
-           min(q.in_window) OVER (PARTITION BY q.conversation_id) = 1 AS no_history
-    FROM cs_seq q
-    WINDOW w AS (PARTITION BY q.conversation_id ORDER BY q.in_window, q.created_at, q.id)
+turns AS (
+    -- a customer message after a seller message (or opening the thread) starts a turn; the turn
+    -- in progress is the latest one started so far. Both windows share one sort (the inner query
+    -- is used only here, so PostgreSQL keeps its order).
+    SELECT o.*,
+           max(CASE WHEN o.sender_type = 'customer' AND o.prev_sender IS DISTINCT FROM 'customer'
+                    THEN o.turn_start_at END)
+               OVER (PARTITION BY o.conversation_id ORDER BY o.in_window, o.created_at, o.id
+                     ROWS UNBOUNDED PRECEDING) AS turn_start
+    FROM (
+        SELECT q.*,
+               lag(q.sender_type) OVER w AS prev_sender,
+               lead(q.created_at) OVER w AS next_at,
+               min(q.in_window) OVER (PARTITION BY q.conversation_id) = 1 AS no_history
+        FROM cs_seq q
+        WINDOW w AS (PARTITION BY q.conversation_id ORDER BY q.in_window, q.created_at, q.id)
+    ) o
 ),
 replies AS (
-    -- the first seller message after a customer message answers the turn in progress, the
-    -- latest one started so far (a customer message after a seller one, or opening the thread)
+    -- the first seller message after a customer message answers the turn in progress
     SELECT t.conversation_id, t.tenant_id, t.seller_id, t.no_history, t.conversation_created_at,
            (t.created_at AT TIME ZONE :tz)::date AS day,
            extract(epoch FROM t.created_at - t.turn_start) / 60 AS minutes,
            row_number() OVER (PARTITION BY t.conversation_id ORDER BY t.created_at, t.id) AS nth
-    FROM (
-        SELECT o.*,
-               max(CASE WHEN o.sender_type = 'customer' AND o.prev_sender IS DISTINCT FROM 'customer'
-                        THEN o.turn_start_at END)
-                   OVER (PARTITION BY o.conversation_id ORDER BY o.in_window, o.created_at, o.id
-                         ROWS UNBOUNDED PRECEDING) AS turn_start
-        FROM ordered o
-    ) t
+    FROM turns t
     WHERE t.in_window = 1 AND t.sender_type = 'seller' AND t.prev_sender = 'customer'
 ),
 unanswered_spans AS (
@@ -138,7 +140,7 @@ unanswered_spans AS (
     SELECT s.id AS seller_id, s.tenant_id, x.from_day,
            CASE WHEN o.next_at IS NULL THEN win.last_day ELSE (o.next_at AT TIME ZONE :tz)::date - 1 END AS to_day
     FROM win
-    CROSS JOIN ordered o
+    CROSS JOIN turns o
     JOIN sellers s ON s.id = o.assigned_seller_id AND s.tenant_id = o.tenant_id AND s.is_active
     CROSS JOIN LATERAL (
         SELECT greatest(o.created_at + win.unanswered_after, o.conversation_created_at) AS since
