@@ -42,6 +42,13 @@ def render(result: dict[str, Any], command: str | None = None) -> str:
     lines.append(_row(f"cleanup of {cleanup['expired_rows']:,} expired notifications: Dagster run",
                       cleanup["expired_rows"], cleanup["dagster"]["median_seconds"], None, None,
                       cleanup["dagster"]["peak_rss_mb"]))
+    sql_inside = [(label, section["dagster"]["metadata"].get("seller_metrics.sql_seconds"))
+                  for label, section in (("one day", day), (f"{days}-day backfill", backfill))]
+    if all(seconds is not None for _, seconds in sql_inside):
+        lines += ["", "Inside the Dagster runs, the asset's own INSERT ... SELECT took "
+                  + " and ".join(f"{_seconds(seconds)} ({label})" for label, seconds in sql_inside)
+                  + " (its `sql_seconds` metadata, last run); the rest of a run is Dagster's bookkeeping, the "
+                  "delete of the window's old rows and the job's asset checks."]
     load = m["code_location_load_seconds"]
     lines += ["", f"Median of {result['repeat']} runs each. A Dagster time is `execute_in_process` (ephemeral "
               f"instance) in a process forked for that measurement, after the code location was loaded "
