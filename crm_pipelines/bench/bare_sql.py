@@ -38,7 +38,8 @@ def bare_select() -> tuple[str, list[str]]:
     return str(compiled), sorted(clause._bindparams)
 
 
-def bare_params(names: list[str], settings: Settings, start: date, end: date, now: datetime) -> dict[str, Any]:
+def bare_params(names: list[str], settings: Settings, start: date, end: date,
+                now: datetime) -> dict[str, Any]:
     """Values for the SELECT's parameters, by name (SPEC 7's settings and the window [start, end])."""
     known = {
         # select_metrics.sql takes the window's end as exclusive

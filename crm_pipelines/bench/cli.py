@@ -37,11 +37,14 @@ def bench_command(scale: str, dsn: str | None, repeat: int, rebuild: bool, as_js
     from crm_pipelines.cli import _settings
 
     options = BenchOptions(scale=SCALES[scale], dsn=dsn, repeat=repeat, rebuild=rebuild)
-    command = " ".join(["crm-pipelines bench", f"--scale {scale}"] + ([f"--repeat {repeat}"] if repeat != 3 else []))
+    command = " ".join(["crm-pipelines bench", f"--scale {scale}"]
+                       + ([f"--repeat {repeat}"] if repeat != 3 else []))
     try:
         started = time.perf_counter()
-        result = run_benchmark(options, _settings(),
-                               log=lambda text: click.echo(f"[{time.perf_counter() - started:6.1f}s] {text}", err=True))
+        def log(text: str) -> None:
+            click.echo(f"[{time.perf_counter() - started:6.1f}s] {text}", err=True)
+
+        result = run_benchmark(options, _settings(), log=log)
     except (BareSqlUnavailable, DagsterRunFailed) as err:
         raise click.ClickException(str(err)) from None
     result["command"] = command

@@ -50,8 +50,9 @@ def compare_rows(left_name: str, left: dict[Key, dict], right_name: str, right: 
                 a, b = left[key].get(column), right[key].get(column)
                 if not _same(a, b, TOLERANCE.get(column, DEFAULT_TOLERANCE)):
                     mismatched.add(key)
-                    differences.append({"tenant_id": key[0], "seller_id": key[1], "period": key[2].isoformat(),
-                                        "column": column, left_name: _plain(a), right_name: _plain(b)})
+                    differences.append({"tenant_id": key[0], "seller_id": key[1],
+                                        "period": key[2].isoformat(), "column": column,
+                                        left_name: _plain(a), right_name: _plain(b)})
     columns_differing = sorted({d["column"] for d in differences})
     return {
         "paths": [left_name, right_name],

@@ -90,7 +90,9 @@ def _in_fork(defs, task: dict[str, Any]) -> dict[str, Any]:
     with os.fdopen(read_end) as incoming:
         text = incoming.read()
     os.waitpid(pid, 0)
-    return json.loads(text) if text else {"success": False, "error": "the run process died", "run_seconds": []}
+    if not text:
+        return {"success": False, "error": "the run process died", "run_seconds": []}
+    return json.loads(text)
 
 
 def main() -> None:

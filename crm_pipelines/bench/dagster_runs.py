@@ -39,8 +39,9 @@ class DagsterWorker:
     def __init__(self, env: dict[str, str], home: str) -> None:
         self.log_path = Path(home) / "dagster_child.log"
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen([sys.executable, "-m", "crm_pipelines.bench.dagster_child"], env=env,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True)
+        self.process = subprocess.Popen([sys.executable, "-m", "crm_pipelines.bench.dagster_child"],
+                                        env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=self._log, text=True)
         ready = self._read("loading the code location")
         self.load_seconds = ready["load_seconds"]
 

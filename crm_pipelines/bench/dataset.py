@@ -73,7 +73,8 @@ def ensure_database(dsn: str) -> None:
             exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :d"),
                                   {"d": url.database}).scalar()
             if not exists:
-                conn.execute(sa.text(f"CREATE DATABASE {conn.dialect.identifier_preparer.quote(url.database)}"))
+                quoted = conn.dialect.identifier_preparer.quote(url.database)
+                conn.execute(sa.text(f"CREATE DATABASE {quoted}"))
     finally:
         admin.dispose()
 

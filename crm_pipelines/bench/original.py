@@ -80,7 +80,8 @@ def _seller_day(conn: sa.Connection, settings: Settings, tz: ZoneInfo, tenant_id
         row[name] = conn.execute(_q(name), params).scalar()
     queries = len(COUNT_QUERIES)
 
-    response_minutes = _reply_minutes(conn.execute(_q("reply_messages"), params), seller_id, day_start, cutoff)
+    thread_messages = conn.execute(_q("reply_messages"), params)
+    response_minutes = _reply_minutes(thread_messages, seller_id, day_start, cutoff)
     row["replies"] = len(response_minutes)
     row["avg_response_time_minutes"] = mean(response_minutes) if response_minutes else None
     row["median_response_time_minutes"] = _percentile_cont(response_minutes, 0.5)

@@ -40,7 +40,8 @@ class BenchOptions:
 def run_benchmark(options: BenchOptions, settings: Settings, log: Callable[[str], None]) -> dict[str, Any]:
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     dataset = prepare_dataset(options.scale, bench_dsn(options.scale, settings, options.dsn),
-                              settings.crm_timezone, rebuild=options.rebuild, progress=options.progress, log=log)
+                              settings.crm_timezone, rebuild=options.rebuild,
+                              progress=options.progress, log=log)
     # The user's thresholds, pointed at the bench database and its days.
     settings = dataclasses.replace(settings, postgres_dsn=dataset.dsn, redis_url=None,
                                    metrics_start_date=dataset.first_day)
@@ -89,7 +90,8 @@ class _Bench:
         self.now = datetime.now(settings.timezone)
         self.select_sql, self.select_params = bare_select()
         with engine.connect() as conn:
-            self.active_sellers = conn.execute(sa.text("SELECT count(*) FROM sellers WHERE is_active")).scalar()
+            self.active_sellers = conn.execute(
+                sa.text("SELECT count(*) FROM sellers WHERE is_active")).scalar()
             self.sample_tenant = conn.execute(sa.text("SELECT min(id) FROM tenants")).scalar()
         self.rows: dict[str, dict] = {}
 
@@ -105,11 +107,12 @@ class _Bench:
     def metrics_backfill(self) -> dict[str, Any]:
         first, last = self.dataset.first_day, self.dataset.last_day
         self.log(f"metrics backfill {first}..{last} as one run x{self.times}")
-        dagster, _ = measure(self.worker, {"job": METRICS_JOB, "range": [first.isoformat(), last.isoformat()]},
-                             self.times)
+        task = {"job": METRICS_JOB, "range": [first.isoformat(), last.isoformat()]}
+        dagster, _ = measure(self.worker, task, self.times)
         with self.engine.connect() as conn:
             self.rows["dagster"] = keyed(conn.execute(
-                sa.text("SELECT * FROM seller_metrics WHERE period BETWEEN :a AND :b"), {"a": first, "b": last}))
+                sa.text("SELECT * FROM seller_metrics WHERE period BETWEEN :a AND :b"),
+                {"a": first, "b": last}))
         bare = self._bare(first, last, keep_rows=True)
         days = len(self.dataset.days)
         return self._section(self.active_sellers * days, dagster, bare, self._original(), days=days)
@@ -117,7 +120,8 @@ class _Bench:
     def _bare(self, first: date, last: date, keep_rows: bool = False) -> Timing:
         self.log(f"bare SQL {first}..{last} x{self.times}")
         params = bare_params(self.select_params, self.settings, first, last, self.now)
-        timing, rows = time_bare_select(self.dataset.libpq_dsn, self.select_sql, params, self.times, keep_rows)
+        timing, rows = time_bare_select(self.dataset.libpq_dsn, self.select_sql, params, self.times,
+                                        keep_rows)
         if keep_rows:
             self.rows["bare_sql"] = keyed(rows)
         return timing
@@ -134,7 +138,8 @@ class _Bench:
                                                           sample, self.now), self.times)
             self.rows["original"] = keyed(run.rows)
             self._original_run = {"timing": timing, "seller_days": run.seller_days, "queries": run.queries,
-                                  "sample_days": [d.isoformat() for d in sample], "tenant": self.sample_tenant}
+                                  "sample_days": [d.isoformat() for d in sample],
+                                  "tenant": self.sample_tenant}
         return self._original_run
 
     def _section(self, rows: int, dagster: Timing, bare: Timing, original: dict[str, Any], days: int) -> dict:
@@ -166,13 +171,15 @@ class _Bench:
         bare = self._bare(date.fromisoformat(keys[0]), date.fromisoformat(keys[-1]))
         return {"partitions": len(keys), "rows": self.active_sellers * len(keys),
                 "separate_runs": separate.as_json(), "one_run": single.as_json(), "bare_sql": bare.as_json(),
-                "overhead_per_extra_run_seconds": round((separate.median - single.median) / max(len(keys) - 1, 1), 4)}
+                "overhead_per_extra_run_seconds":
+                    round((separate.median - single.median) / max(len(keys) - 1, 1), 4)}
 
     # -- 5: notification check and cleanup ------------------------------------------------------
     def notification_check(self) -> dict[str, Any]:
         """Twice: the first check (every open situation is new and gets a row) and the steady
         state a check every few minutes sees (the same situations, already notified)."""
-        self.log("notification check: query plans, then the job x%d (first check, then steady state)" % self.times)
+        self.log(f"notification check: query plans, then the job x{self.times} "
+                 "(first check, then steady state)")
         checks_bench.clear_notifications(self.engine)
         first_plans = checks_bench.explain_rules(self.engine, self.settings, self.now)
         first, _ = measure(self.worker, {"job": "notification_checks_job"}, self.times,
@@ -196,7 +203,8 @@ class _Bench:
             checks_bench.restore_conversations(self.engine)
 
         dagster, _ = measure(self.worker, {"job": "cleanup_job"}, self.times,
-                             before_each=lambda: checks_bench.add_expired_notifications(self.engine, self.now, rows),
+                             before_each=lambda: checks_bench.add_expired_notifications(
+                                 self.engine, self.now, rows),
                              after_each=after)
         checks_bench.clear_notifications(self.engine)
         return {"expired_rows": rows, "expired_left_after_run": left, "dagster": dagster.as_json(),
