@@ -3,13 +3,12 @@
 `deployment` starts, once per test session, a gRPC code server, `dagster-webserver` and
 `dagster-daemon run` on a fresh Dagster storage database and a fresh CRM database (both on the
 real PostgreSQL, both dropped at the end), and stops every process group at the end, also when
-a test failed. Process logs are kept under test-artifacts/deployment/.
+a test failed. Process logs are kept under test-artifacts/deployment/<time>-<pid>/.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,13 +18,10 @@ import pytest
 import sqlalchemy as sa
 
 from crm_pipelines.db.migrate import migrate
-from crm_pipelines.settings import PROJECT_ROOT
 from crm_pipelines_tests.conftest import create_database, drop_database
 from crm_pipelines_tests.deployment.crm_data import SmallCRM, build_small_crm
 from crm_pipelines_tests.deployment.graphql_api import OperatorAPI
-from crm_pipelines_tests.deployment.harness import Deployment, wait_until
-
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+from crm_pipelines_tests.deployment.harness import Deployment, artifact_folder, wait_until
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -72,9 +68,7 @@ def _settings_env(crm_dsn: str, redis_url: str) -> dict[str, str]:
 def deployment(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningDeployment]:
     crm_dsn = create_database("crm_deploy")
     storage_url = create_database("dagster_deploy")
-    log_dir = ARTIFACTS / "deployment"
-    shutil.rmtree(log_dir, ignore_errors=True)
-    log_dir.mkdir(parents=True)
+    log_dir = artifact_folder("deployment")
     crm = sa.create_engine(crm_dsn, poolclass=sa.pool.NullPool)
     running: Deployment | None = None
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -26,6 +27,8 @@ import yaml
 from crm_pipelines.settings import PROJECT_ROOT
 
 PRODUCTION_INSTANCE = PROJECT_ROOT / "dagster.yaml"
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+KEEP_ARTIFACT_FOLDERS = 5
 VENV_BIN = Path(sys.executable).parent
 LOCATION_NAME = "crm_pipelines"
 
@@ -46,6 +49,19 @@ def wait_until(check: Callable[[], T], timeout: float, what: str, every: float =
         time.sleep(every)
     detail = f" (last error: {last_error!r})" if last_error else ""
     raise TimeoutError(f"gave up after {timeout:.0f}s waiting for {what}{detail}")
+
+
+def artifact_folder(kind: str) -> Path:
+    """A new folder test-artifacts/<kind>/<time>-<pid> for this test session's logs or
+    screenshots. Sessions running side by side each get their own; only the newest few are kept."""
+    base = ARTIFACTS / kind
+    base.mkdir(parents=True, exist_ok=True)
+    older = sorted((p for p in base.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    for folder in older[:max(0, len(older) - KEEP_ARTIFACT_FOLDERS + 1)]:
+        shutil.rmtree(folder, ignore_errors=True)
+    folder = base / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    folder.mkdir()
+    return folder
 
 
 def local_instance_config(storage_url: str) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 Covers: the asset graph shows seller_metrics and daily_report; from seller_metrics' page the
 operator materializes one day (Materialize… → type the partition → Launch 1 run), follows the
 run to its page and sees it succeed; the day's rows are then in PostgreSQL. Screenshots of each
-step are kept in test-artifacts/ui/.
+step are kept in test-artifacts/ui/<time>-<pid>/.
 """
 
 from __future__ import annotations
@@ -16,14 +16,13 @@ import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from crm_pipelines.settings import PROJECT_ROOT
 from crm_pipelines_tests.deployment.conftest import RunningDeployment
 from crm_pipelines_tests.deployment.crm_data import ACTIVE_SELLERS
+from crm_pipelines_tests.deployment.harness import artifact_folder
 from crm_pipelines_tests.deployment.ui_driver import UI, button, chromium, text_is
 
 pytestmark = pytest.mark.deployment
 
-SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "ui"
 IN_GRAPH = "//*[local-name()='svg']"  # the lineage graph's nodes, not the sidebar's tree
 
 
@@ -32,7 +31,7 @@ def test_an_operator_materializes_one_day_of_seller_metrics_from_the_ui(deployed
     day = (deployed.small_crm.answered_day - timedelta(days=40)).isoformat()
 
     with chromium() as driver:
-        ui = UI(driver, deployed.webserver_url, SCREENSHOTS)
+        ui = UI(driver, deployed.webserver_url, artifact_folder("ui"))
         try:
             # The lineage graph starts with groups collapsed: open each, step back to see all.
             ui.open("/asset-groups")

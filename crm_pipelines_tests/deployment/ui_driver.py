@@ -40,13 +40,12 @@ class UI:
     """One browser tab on the Dagster UI, with screenshots numbered in the order taken."""
 
     def __init__(self, driver: webdriver.Chrome, base_url: str, screenshots: Path, timeout: float = 60):
+        """`screenshots`: an existing folder of this test session's own."""
         self.driver = driver
         self.base_url = base_url
         self.screenshots = screenshots
         self.timeout = timeout
         self.taken: list[Path] = []
-        shutil.rmtree(screenshots, ignore_errors=True)  # only this run's pictures
-        screenshots.mkdir(parents=True)
 
     def open(self, path: str) -> None:
         self.driver.get(self.base_url + path)
