@@ -39,7 +39,7 @@ def test_an_operator_materializes_one_day_of_seller_metrics_from_the_ui(deployed
             ui.wait_for("//*[@aria-label='unfold_more']")
             ui.click_all("[aria-label='unfold_more']")
             # nodes outside the view are not drawn: step back until daily_report is in view
-            for _ in range(8):
+            for _ in range(12):
                 if ui.in_view(f"({IN_GRAPH}{text_is('daily_report')})[last()]"):
                     break
                 ui.click("//*[@aria-label='zoom_out']")

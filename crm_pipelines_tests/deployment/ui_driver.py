@@ -87,7 +87,7 @@ class UI:
             clicked, f"could not click {xpath}: {last[0] if last else ''}")
 
     def in_view(self, xpath: str) -> bool:
-        """Whether the element is drawn with its centre inside the browser's window."""
+        """Whether the element is drawn entirely inside the browser's window."""
         try:
             element = self.wait_for(xpath, timeout=2)
             rect = element.rect
@@ -95,8 +95,8 @@ class UI:
             height = self.driver.execute_script("return window.innerHeight")
         except WebDriverException:
             return False
-        x, y = rect["x"] + rect["width"] / 2, rect["y"] + rect["height"] / 2
-        return 0 <= x <= width and 0 <= y <= height
+        return rect["x"] >= 0 and rect["y"] >= 0 and rect["x"] + rect["width"] <= width \
+            and rect["y"] + rect["height"] <= height
 
     def click_all(self, css: str, attempts: int = 20) -> int:
         """Click every element matching `css`, one at a time (each click re-renders the rest),
