@@ -54,6 +54,21 @@ def drop_database(dsn: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_defs_state_storage() -> Iterator[None]:
+    """Each test starts with no "current" Dagster defs-state storage.
+
+    `with instance:` (and a sensor or schedule context that opens an instance from a ref and is
+    never closed) sets a context variable to that instance's storage. Once the instance is gone,
+    the next `materialize` in the same thread fails with "Attempted to resolve undefined
+    DagsterInstance weakref", so a test's result would depend on which tests ran before it.
+    """
+    from dagster._core.storage.defs_state.base import set_defs_state_storage
+
+    with set_defs_state_storage(None):
+        yield
+
+
 @pytest.fixture(scope="session")
 def pg_dsn() -> Iterator[str]:
     """A fresh database with the schema applied, dropped at the end of the session."""

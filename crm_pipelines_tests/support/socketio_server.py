@@ -67,8 +67,14 @@ class SocketIOTestServer:
 
     def stop(self) -> None:
         async def shutdown():
+            await self.sio.shutdown()
             if self._runner is not None:
                 await self._runner.cleanup()
+            # the Redis listener and ping tasks: cancelled here, not destroyed pending at exit
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
         fut = asyncio.run_coroutine_threadsafe(shutdown(), self._loop)
         try:
