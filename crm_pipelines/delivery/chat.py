@@ -1,7 +1,8 @@
 """Slack and Microsoft Teams incoming webhooks.
 
-Slack goes through slack_sdk's WebhookClient; Teams through dagster-msteams' TeamsClient, which
-posts the JSON and raises unless the hook accepted it. Teams has two kinds of hooks: legacy
+Slack goes through slack_sdk's WebhookClient; Teams is posted with urllib (requests and urllib3,
+which dagster-msteams' TeamsClient uses, log the request path, i.e. the hook's token, at DEBUG).
+Teams has two kinds of hooks: legacy
 Office 365 connectors (`*.webhook.office.com`) take a MessageCard, Workflows hooks take an
 Adaptive Card in a message envelope; `is_legacy_teams_webhook` tells the caller which to build
 (the same test dagster-msteams uses for its own failure hooks).
@@ -9,7 +10,10 @@ Adaptive Card in a message envelope; `is_legacy_teams_webhook` tells the caller 
 
 from __future__ import annotations
 
+import json
 import logging
+import urllib.error
+import urllib.request
 from typing import Any
 
 from dagster_msteams.client import TeamsClient
@@ -18,10 +22,11 @@ from slack_sdk.webhook import WebhookClient
 WEBHOOK_TIMEOUT_SECONDS = 15
 
 # slack_sdk logs the request URL (a secret: the webhook's token) at DEBUG, and at INFO when its own
-# retry handler retries; it gets a logger of its own that only says errors (whose text carries the
-# socket error, not the URL), and no retry handlers: `with_retries` does the retrying.
-_SLACK_SDK_LOG = logging.getLogger("crm_pipelines.delivery.slack_sdk")
-_SLACK_SDK_LOG.setLevel(logging.ERROR)
+# retry handler retries. Its logger sits outside logging's tree (no parent, so nothing reaches the
+# root handlers even when a later dictConfig resets `propagate`) and is disabled; it gets no retry
+# handlers either: `with_retries` does the retrying and records the outcome.
+_SLACK_SDK_LOG = logging.Logger("crm_pipelines.delivery.slack_sdk", level=logging.CRITICAL)
+_SLACK_SDK_LOG.disabled = True
 
 
 class WebhookRejected(RuntimeError):
@@ -45,8 +50,16 @@ def is_legacy_teams_webhook(url: str) -> bool:
 
 
 def post_teams(url: str, payload: dict[str, Any]) -> None:
+    request = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"),
+                                     headers={"Content-Type": "application/json"}, method="POST")
     try:
-        TeamsClient(hook_url=url, timeout=WEBHOOK_TIMEOUT_SECONDS).post_message(payload)
-    except Exception as err:  # noqa: BLE001 - any failure; re-raised without requests' message
-        # requests' messages name the URL; re-raise without it.
+        # http(s) only: the URL was validated in settings
+        with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:  # noqa: S310
+            status = response.status
+    except urllib.error.HTTPError as err:
+        raise WebhookRejected(f"Teams webhook answered {err.code}") from None
+    except (urllib.error.URLError, OSError) as err:
+        # URLError's text names the host and path: re-raise with the error type only.
         raise WebhookRejected(f"Teams webhook failed: {type(err).__name__}") from None
+    if status >= 300:
+        raise WebhookRejected(f"Teams webhook answered {status}")

@@ -37,7 +37,7 @@ def build_email(
     settings: Settings,
     to: list[str],
     subject: str,
-    html: str,
+    html: str | None,
     text: str,
     inline_images: list[InlineImage] | None = None,
 ) -> EmailMessage:
@@ -48,6 +48,8 @@ def build_email(
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = make_msgid(domain=(settings.alert_email_from or "crm.local").split("@")[-1])
     msg.set_content(text)
+    if html is None:
+        return msg
     msg.add_alternative(html, subtype="html")
     html_part = msg.get_payload()[1]
     for image in inline_images or []:
@@ -67,7 +69,7 @@ def send_email(
     settings: Settings,
     to: list[str],
     subject: str,
-    html: str,
+    html: str | None,
     text: str,
     inline_images: list[InlineImage] | None = None,
 ) -> None:
@@ -75,11 +77,29 @@ def send_email(
     if not settings.smtp_host or not settings.alert_email_from:
         raise EmailNotConfigured("SMTP_HOST and ALERT_EMAIL_FROM are required to send email")
     msg = build_email(settings, to, subject, html, text, inline_images)
-    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS) as smtp:
+    with open_smtp(settings) as smtp:
+        smtp.send_message(msg, from_addr=settings.alert_email_from, to_addrs=to)
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def open_smtp(settings: Settings) -> smtplib.SMTP:
+    """Port 465 is TLS from the first byte; elsewhere STARTTLS when the server offers it (a relay
+    on loopback may not), and a login only when SMTP_USER is set, never in clear to another host."""
+    context = ssl.create_default_context()
+    if settings.smtp_port == 465:
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port,
+                                              timeout=SMTP_TIMEOUT_SECONDS, context=context)
+    else:
+        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
         smtp.ehlo()
         if smtp.has_extn("starttls"):
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=context)
             smtp.ehlo()
-        if settings.smtp_user:
-            smtp.login(settings.smtp_user, settings.smtp_password or "")
-        smtp.send_message(msg, from_addr=settings.alert_email_from, to_addrs=to)
+        elif settings.smtp_user and settings.smtp_host not in LOOPBACK:
+            smtp.close()
+            raise RuntimeError("the SMTP server offers no STARTTLS: the password is not sent in clear")
+    if settings.smtp_user:
+        smtp.login(settings.smtp_user, settings.smtp_password or "")
+    return smtp
