@@ -1,5 +1,7 @@
 """crm-pipelines: a sales CRM's background work (metrics, reports, notifications, cleanup) on Dagster."""
 
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
 # Dagster's integration libraries pin the exact core version: 0.29.27 needs 1.13.27. Unpinned,
@@ -15,6 +17,8 @@ setup(
     packages=find_packages(exclude=["crm_pipelines_tests*"]),
     package_data={"crm_pipelines": ["*/sql/*.sql", "*/templates/*", "*/*/sql/*.sql"]},
     include_package_data=True,
+    # The schema migrations (sql/ at the top of the checkout) for a non-editable install.
+    data_files=[("share/crm-pipelines/sql", sorted(str(p) for p in Path("sql").glob("*.sql")))],
     install_requires=[
         f"dagster=={DAGSTER}",
         f"dagster-webserver=={DAGSTER}",

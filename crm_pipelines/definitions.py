@@ -26,7 +26,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
         notifications_defs(settings),
         cleanup_defs(settings),
         alerting_defs(settings),
-        dg.Definitions(resources=build_resources(settings)),
+        # Every step is SQL-bound: runs launched from an asset page or a backfill run their steps
+        # in one process instead of one process per step (~1.5 s each here).
+        dg.Definitions(resources=build_resources(settings), executor=dg.in_process_executor),
     )
 
 

@@ -18,6 +18,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# A checkout (editable install) keeps its instance in ./dagster_home; an installed package uses the
+# working directory's (containers set DAGSTER_HOME anyway).
+_DEFAULT_DAGSTER_HOME = (PROJECT_ROOT if (PROJECT_ROOT / "setup.py").exists() else Path.cwd()) / "dagster_home"
 
 
 class SettingsError(ValueError):
@@ -203,7 +206,7 @@ class Settings:
     report_language: str = _setting("REPORT_LANGUAGE", "es", _choice("es", "en"))
     # Where operators open the Dagster UI: failure alerts link to the run there.
     dagster_webserver_url: str = _setting("DAGSTER_WEBSERVER_URL", "http://localhost:3000", _http_url)
-    dagster_home: Path = _setting("DAGSTER_HOME", PROJECT_ROOT / "dagster_home", lambda n, r: Path(r))
+    dagster_home: Path = _setting("DAGSTER_HOME", _DEFAULT_DAGSTER_HOME, lambda n, r: Path(r))
 
     @property
     def timezone(self) -> ZoneInfo:

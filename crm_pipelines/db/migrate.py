@@ -8,6 +8,7 @@ A file already applied whose text has changed is refused: write a new file to al
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,16 @@ import sqlalchemy as sa
 
 from crm_pipelines.settings import PROJECT_ROOT
 
-SQL_DIR = PROJECT_ROOT / "sql"
+def _sql_dir() -> Path:
+    """sql/ of the checkout (editable install, development), else the copy setup.py installs
+    under <prefix>/share/crm-pipelines/sql (a plain `pip install .`, e.g. in a container)."""
+    checkout = PROJECT_ROOT / "sql"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "crm-pipelines" / "sql"
+
+
+SQL_DIR = _sql_dir()
 # Any fixed number: serialises concurrent init-db runs on the same database.
 MIGRATION_LOCK_KEY = 72_617_001
 
@@ -35,6 +45,8 @@ def migration_files(sql_dir: Path = SQL_DIR) -> list[Path]:
 
 
 def migrate(engine: sa.Engine, sql_dir: Path = SQL_DIR) -> MigrationResult:
+    if not migration_files(sql_dir):
+        raise MigrationError(f"no schema files found in {sql_dir}: the installation is incomplete")
     applied: list[str] = []
     already: list[str] = []
     with engine.begin() as conn:
