@@ -4,7 +4,7 @@
 -- Index: leads_followup_due_idx (partial on status IN ('interested', 'negotiation')).
 INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id,
                            related_entity_type, related_entity_id, metadata, created_at, expires_at)
-SELECT 'followup_' || l.id || '_' || floor(extract(epoch FROM l.next_follow_up))::bigint,
+SELECT x.id,
        l.tenant_id,
        'followup',
        format(:t_followup_title, coalesce(c.customer_name, :t_unknown_customer)),
@@ -19,15 +19,22 @@ SELECT 'followup_' || l.id || '_' || floor(extract(epoch FROM l.next_follow_up))
        CAST(:as_of AS timestamptz),
        CAST(:as_of AS timestamptz) + make_interval(days => CAST(:retention_days AS integer))
 FROM leads AS l
-LEFT JOIN conversations AS c ON c.id = l.conversation_id
+-- The customer's name by primary key, one lookup per due lead (a join would let the planner read
+-- all of conversations to name a few leads).
+LEFT JOIN LATERAL (
+    SELECT cc.customer_name FROM conversations AS cc WHERE cc.id = l.conversation_id LIMIT 1
+) AS c ON true
 LEFT JOIN sellers AS s ON s.id = l.assigned_seller_id
 CROSS JOIN LATERAL (
-    SELECT round(CAST(extract(epoch FROM CAST(:as_of AS timestamptz) - l.next_follow_up) AS numeric) / 3600, 1)
+    SELECT 'followup_' || l.id || '_' || floor(extract(epoch FROM l.next_follow_up))::bigint AS id,
+           round(CAST(extract(epoch FROM CAST(:as_of AS timestamptz) - l.next_follow_up) AS numeric) / 3600, 1)
            AS hours_overdue
 ) AS x
 WHERE l.status IN ('interested', 'negotiation')
   AND l.next_follow_up <= CAST(:as_of AS timestamptz)
   AND l.assigned_seller_id IS NOT NULL
+  -- already notified: left out here (primary-key probe); ON CONFLICT still settles a race
+  AND NOT EXISTS (SELECT 1 FROM notifications AS n WHERE n.id = x.id)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, tenant_id, type, title, message, priority, recipient_id, related_entity_type,
           related_entity_id, created_at;

@@ -5,7 +5,7 @@
 -- Index: leads_hot_open_idx (partial on status IN ('new', 'contacted')).
 INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id,
                            related_entity_type, related_entity_id, metadata, created_at, expires_at)
-SELECT 'hot_lead_' || l.id || '_' || coalesce(floor(extract(epoch FROM l.last_contact_time))::bigint, 0),
+SELECT x.id,
        l.tenant_id,
        'hot_lead',
        format(:t_hot_lead_title, coalesce(c.customer_name, :t_unknown_customer)),
@@ -25,16 +25,23 @@ SELECT 'hot_lead_' || l.id || '_' || coalesce(floor(extract(epoch FROM l.last_co
        CAST(:as_of AS timestamptz),
        CAST(:as_of AS timestamptz) + make_interval(days => CAST(:retention_days AS integer))
 FROM leads AS l
-LEFT JOIN conversations AS c ON c.id = l.conversation_id
+-- The customer's name by primary key, one lookup per due lead (a join would let the planner read
+-- all of conversations to name a few leads).
+LEFT JOIN LATERAL (
+    SELECT cc.customer_name FROM conversations AS cc WHERE cc.id = l.conversation_id LIMIT 1
+) AS c ON true
 LEFT JOIN sellers AS s ON s.id = l.assigned_seller_id
 CROSS JOIN LATERAL (
-    SELECT round(l.conversion_probability * 100) AS percent,
+    SELECT 'hot_lead_' || l.id || '_' || coalesce(floor(extract(epoch FROM l.last_contact_time))::bigint, 0) AS id,
+           round(l.conversion_probability * 100) AS percent,
            round(CAST(extract(epoch FROM CAST(:as_of AS timestamptz) - l.last_contact_time) AS numeric) / 3600, 1)
            AS hours_idle
 ) AS x
 WHERE l.status IN ('new', 'contacted')
   AND l.conversion_probability > CAST(:probability AS numeric)
   AND l.assigned_seller_id IS NOT NULL
+  -- already notified: left out here (primary-key probe); ON CONFLICT still settles a race
+  AND NOT EXISTS (SELECT 1 FROM notifications AS n WHERE n.id = x.id)
   AND (l.last_contact_time IS NULL
        OR l.last_contact_time < CAST(:as_of AS timestamptz)
                                 - make_interval(secs => CAST(:idle_hours AS double precision) * 3600))
