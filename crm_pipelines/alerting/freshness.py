@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import dagster as dg
 
+from crm_pipelines.automation import sensor_status
 from crm_pipelines.settings import Settings
 
 SELLER_METRICS = dg.AssetKey("seller_metrics")
@@ -156,6 +157,5 @@ def build_freshness_sensor(settings: Settings,
             freshness_checks=checks,
             name="freshness_checks_sensor",
             minimum_interval_seconds=300,
-            default_status=(dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks
-                            else dg.DefaultSensorStatus.STOPPED),
+            default_status=sensor_status(settings),
         )

@@ -11,6 +11,7 @@ import dagster as dg
 from crm_pipelines.alerting.channels import configured_channels, send_alert
 from crm_pipelines.alerting.content import build_alert
 from crm_pipelines.alerting.streaks import ends_failure_streak, starts_failure_streak, will_be_retried
+from crm_pipelines.automation import sensor_status
 from crm_pipelines.settings import Settings
 
 FAILURE_SENSOR = "pipeline_failure_alert_sensor"
@@ -19,12 +20,6 @@ INTERVAL_SECONDS = 30
 # The sensors return None, never a SkipReason: Dagster's run status sensor ends its tick at the
 # first run whose handler returns something, so a SkipReason would leave the other runs of the
 # tick for later ticks.
-
-
-def _status(settings: Settings) -> dg.DefaultSensorStatus:
-    if settings.enable_scheduled_tasks:
-        return dg.DefaultSensorStatus.RUNNING
-    return dg.DefaultSensorStatus.STOPPED
 
 
 def _delivered(outcome: dict[str, bool]) -> str:
@@ -37,7 +32,7 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
 
     @dg.run_failure_sensor(
         name=FAILURE_SENSOR,
-        default_status=_status(settings),
+        default_status=sensor_status(settings),
         minimum_interval_seconds=INTERVAL_SECONDS,
         description=(
             "Alerts the operators when a job or asset run of this code location fails: the first "
@@ -62,7 +57,7 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
     @dg.run_status_sensor(
         name=RECOVERY_SENSOR,
         run_status=dg.DagsterRunStatus.SUCCESS,
-        default_status=_status(settings),
+        default_status=sensor_status(settings),
         minimum_interval_seconds=INTERVAL_SECONDS,
         description="Tells the operators once when a job that was failing succeeds again.",
     )

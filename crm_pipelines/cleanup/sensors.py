@@ -19,6 +19,7 @@ from crm_pipelines.cleanup.plan import CleanupPlan
 from crm_pipelines.cleanup.run_history import has_prunable_runs
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.resources.postgres import PostgresResource
+from crm_pipelines.automation import sensor_status
 from crm_pipelines.settings import Settings
 
 LABELS = {
@@ -41,9 +42,7 @@ def pending_work(conn, instance: dg.DagsterInstance, plan: CleanupPlan) -> dict[
 
 def build_cleanup_sensor(settings: Settings, job: dg.JobDefinition) -> dg.SensorDefinition:
     interval = settings.cleanup_interval_hours * 3600
-    status = (
-        dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks else dg.DefaultSensorStatus.STOPPED
-    )
+    status = sensor_status(settings)
 
     @dg.sensor(
         name="cleanup_sensor",

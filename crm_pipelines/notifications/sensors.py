@@ -21,6 +21,7 @@ from crm_pipelines.notifications.checks import DueSummary, count_performance_due
 from crm_pipelines.notifications.jobs import run_config_for
 from crm_pipelines.notifications.thresholds import CLOCK_RULES, Thresholds
 from crm_pipelines.resources.postgres import PostgresResource
+from crm_pipelines.automation import sensor_status
 from crm_pipelines.settings import Settings
 
 SELLER_METRICS = dg.AssetKey("seller_metrics")
@@ -37,9 +38,7 @@ def run_key_for(summary: DueSummary) -> str:
 
 
 def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> list[dg.SensorDefinition]:
-    status = (
-        dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks else dg.DefaultSensorStatus.STOPPED
-    )
+    status = sensor_status(settings)
     interval = settings.notification_check_interval_minutes * 60
     # A requested run that has not cleared its situations after this long (failed, cancelled)
     # is requested again under a new run_key.

@@ -10,6 +10,7 @@ from crm_pipelines.concurrency import one_at_a_time
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.reports.assets import build_daily_report_asset
 from crm_pipelines.reports.sensors import build_redelivery_sensor
+from crm_pipelines.automation import schedule_status
 from crm_pipelines.settings import Settings
 
 JOB_NAME = "daily_report_job"
@@ -32,11 +33,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
         name="daily_report_schedule",
         hour_of_day=settings.daily_report_hour,
         minute_of_hour=0,
-        default_status=(
-            dg.DefaultScheduleStatus.RUNNING
-            if settings.enable_scheduled_tasks
-            else dg.DefaultScheduleStatus.STOPPED
-        ),
+        default_status=schedule_status(settings),
         description="The CEO's daily report of the previous day, delivered to every configured channel.",
     )
     return dg.Definitions(

@@ -12,6 +12,7 @@ import dagster as dg
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.resources.postgres import PostgresResource
+from crm_pipelines.automation import sensor_status
 from crm_pipelines.settings import Settings
 
 SENSOR_NAME = "daily_report_redelivery_sensor"
@@ -27,11 +28,7 @@ def build_redelivery_sensor(settings: Settings, job) -> dg.SensorDefinition:
         name=SENSOR_NAME,
         job=job,
         minimum_interval_seconds=int(INTERVAL.total_seconds()),
-        default_status=(
-            dg.DefaultSensorStatus.RUNNING
-            if settings.enable_scheduled_tasks
-            else dg.DefaultSensorStatus.STOPPED
-        ),
+        default_status=sensor_status(settings),
         description="Deliver again the latest daily report to the channels that failed to take it.",
     )
     def daily_report_redelivery_sensor(context: dg.SensorEvaluationContext, postgres: PostgresResource):

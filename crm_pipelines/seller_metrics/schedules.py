@@ -9,6 +9,7 @@ import dagster as dg
 
 from crm_pipelines.concurrency import one_at_a_time
 from crm_pipelines.partitions import daily_partitions
+from crm_pipelines.automation import schedule_status
 from crm_pipelines.settings import Settings
 
 JOB_NAME = "seller_metrics_job"
@@ -53,8 +54,7 @@ def build_seller_metrics_schedule(settings: Settings,
         cron_schedule=refresh_cron(settings.metrics_refresh_interval_minutes),
         execution_timezone=settings.crm_timezone,
         job=job,
-        default_status=(dg.DefaultScheduleStatus.RUNNING if settings.enable_scheduled_tasks
-                        else dg.DefaultScheduleStatus.STOPPED),
+        default_status=schedule_status(settings),
         description=f"Refresh today's seller_metrics every {settings.metrics_refresh_interval_minutes} "
                     "minutes (and yesterday's during the first hour of the day).",
     )

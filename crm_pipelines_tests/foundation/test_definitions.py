@@ -51,3 +51,13 @@ def test_dagster_definitions_validate(tmp_path):
                            "crm_pipelines.definitions"], capture_output=True, text=True, timeout=120,
                           env=env, cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_every_schedule_and_sensor_follows_enable_scheduled_tasks():
+    for flag, expected in (("true", "RUNNING"), ("false", "STOPPED")):
+        repo = build_definitions(load_settings({"ENABLE_SCHEDULED_TASKS": flag})).get_repository_def()
+        automations = list(repo.sensor_defs) + list(repo.schedule_defs)
+        names = {a.name for a in automations}
+        assert {"seller_metrics_schedule", "daily_report_schedule", "notification_checks_sensor",
+                "performance_alerts_sensor", "cleanup_sensor", "pipeline_failure_alert_sensor"} <= names
+        assert {a.name: a.default_status.value for a in automations} == {n: expected for n in names}

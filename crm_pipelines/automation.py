@@ -1,0 +1,18 @@
+"""ENABLE_SCHEDULED_TASKS as Dagster default statuses: every schedule and sensor of ours starts
+running by itself when it is true (Dagster's own default for sensors is stopped) and stays
+stopped when it is false. An operator can still toggle each one in the UI."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from crm_pipelines.settings import Settings
+
+
+def sensor_status(settings: Settings) -> dg.DefaultSensorStatus:
+    return dg.DefaultSensorStatus.RUNNING if settings.enable_scheduled_tasks else dg.DefaultSensorStatus.STOPPED
+
+
+def schedule_status(settings: Settings) -> dg.DefaultScheduleStatus:
+    return (dg.DefaultScheduleStatus.RUNNING if settings.enable_scheduled_tasks
+            else dg.DefaultScheduleStatus.STOPPED)
