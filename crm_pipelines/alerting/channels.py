@@ -67,13 +67,7 @@ def send_slack(settings: Settings, alert: Alert) -> None:
 
 
 def _slack_body(alert: Alert) -> str:
-    parts = [f"*Job:* {alert.job}"]
-    if alert.assets:
-        parts.append(f"*Assets:* {', '.join(alert.assets)}")
-    if alert.partition:
-        parts.append(f"*Partition:* {alert.partition}")
-    if alert.steps:
-        parts.append(f"*Failed step:* {', '.join(alert.steps)}")
+    parts = [f"*{label}:* {value}" for label, value in alert.fields()]
     if alert.error:
         parts.append(f"```{alert.error}```")
     if alert.kind == "recovery":

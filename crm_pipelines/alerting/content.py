@@ -48,15 +48,20 @@ class Alert:
             return f"Recovered: {self.subject}{where} succeeded again"
         return f"Failed: {self.subject}{where}"
 
+    def fields(self) -> list[tuple[str, str]]:
+        """What failed, as (label, value) pairs; each channel formats them its own way."""
+        out = [("Job", self.job)]
+        if self.assets:
+            out.append(("Assets", ", ".join(self.assets)))
+        if self.partition:
+            out.append(("Partition", self.partition))
+        if self.steps:
+            out.append(("Failed step", ", ".join(self.steps)))
+        return out
+
     def lines(self) -> list[str]:
         """The body as plain lines, shared by Slack, Teams and email."""
-        out = [f"Job: {self.job}"]
-        if self.assets:
-            out.append(f"Assets: {', '.join(self.assets)}")
-        if self.partition:
-            out.append(f"Partition: {self.partition}")
-        if self.steps:
-            out.append(f"Failed step: {', '.join(self.steps)}")
+        out = [f"{label}: {value}" for label, value in self.fields()]
         if self.error:
             out.append("Error:")
             out.extend("    " + line for line in self.error.splitlines())
