@@ -17,12 +17,15 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from crm_pipelines.bench.scales import Scale
+from crm_pipelines.cleanup import jobs as cleanup_jobs
 from crm_pipelines.db.migrate import migrate
+from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.demo.seed import seed_demo
 from crm_pipelines.settings import Settings
 
 # Bump when the data set's recipe changes, so old bench databases are rebuilt.
-DATASET_VERSION = 1
+# 2: conversations idle for CONVERSATION_ARCHIVE_DAYS are archived after seeding (see _build).
+DATASET_VERSION = 2
 SEED = 8
 
 
@@ -79,7 +82,7 @@ def ensure_database(dsn: str) -> None:
         admin.dispose()
 
 
-def prepare_dataset(scale: Scale, dsn: str, timezone: str, *, rebuild: bool = False,
+def prepare_dataset(scale: Scale, dsn: str, timezone: str, *, archive_days: int, rebuild: bool = False,
                     progress: bool = True, log=print) -> Dataset:
     """The bench database of `scale`, built if its marker is missing or different."""
     ensure_database(dsn)
@@ -87,12 +90,13 @@ def prepare_dataset(scale: Scale, dsn: str, timezone: str, *, rebuild: bool = Fa
     try:
         migrate(engine)
         wanted = {"version": DATASET_VERSION, "scale": scale.name, "tenants": scale.tenants,
-                  "sellers": scale.sellers, "days": scale.days, "seed": SEED, "timezone": timezone}
+                  "sellers": scale.sellers, "days": scale.days, "seed": SEED, "timezone": timezone,
+                  "archive_days": archive_days}
         marker = _read_marker(engine)
         built_seconds = None
         if rebuild or marker is None or {k: marker.get(k) for k in wanted} != wanted:
             log(f"building the {scale.name} data set ({scale.describe()}); kept for later runs")
-            marker = _build(engine, scale, timezone, wanted, progress)
+            marker = _build(engine, scale, timezone, archive_days, wanted, progress)
             built_seconds = marker["built_seconds"]
         else:
             log(f"reusing the {scale.name} data set built on {marker['built_at']} "
@@ -105,7 +109,8 @@ def prepare_dataset(scale: Scale, dsn: str, timezone: str, *, rebuild: bool = Fa
         engine.dispose()
 
 
-def _build(engine: sa.Engine, scale: Scale, timezone: str, wanted: dict, progress: bool) -> dict:
+def _build(engine: sa.Engine, scale: Scale, timezone: str, archive_days: int, wanted: dict,
+           progress: bool) -> dict:
     _write_marker(engine, None)
     # The data ends at local midnight of the build day: every day of the set is complete, so
     # its metrics do not depend on when the benchmark runs (a cut-off of "now" would).
@@ -115,15 +120,33 @@ def _build(engine: sa.Engine, scale: Scale, timezone: str, wanted: dict, progres
     result = seed_demo(engine, tenants=scale.tenants, sellers=scale.sellers, days=scale.days, seed=SEED,
                        now=data_now, timezone=timezone, replace=True, progress=progress)
     started = time.perf_counter()
+    archived = archive_idle_conversations(engine, data_now - timedelta(days=archive_days))
     # Visibility map and statistics, as on a CRM database that autovacuum has caught up with.
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(sa.text("VACUUM ANALYZE"))
     marker = dict(wanted, first_day=(today - timedelta(days=scale.days)).isoformat(),
-                  last_day=(today - timedelta(days=1)).isoformat(), counts=result.counts,
+                  last_day=(today - timedelta(days=1)).isoformat(),
+                  counts=dict(result.counts, archived_conversations=archived),
                   built_at=datetime.now(tz).isoformat(timespec="seconds"),
                   built_seconds=round(result.seconds + time.perf_counter() - started, 1))
     _write_marker(engine, marker)
     return marker
+
+
+def archive_idle_conversations(engine: sa.Engine, cutoff: datetime) -> int:
+    """What cleanup_job's archive step (every CLEANUP_INTERVAL_HOURS) leaves on a live CRM: no
+    conversation stays active after CONVERSATION_ARCHIVE_DAYS without a message. seed_demo
+    writes a year at once and leaves one in ten quiet conversations active for ever (100,000 at
+    large, which a deployment of this project would never have); the benchmark runs the same
+    batched statement as the job, with the cutoff taken from the data's end."""
+    statement = load_sql(cleanup_jobs.__file__, "archive_idle_conversations.sql")
+    archived = 0
+    while True:
+        with engine.begin() as conn:
+            affected, _ = conn.execute(statement, {"cutoff": cutoff, "batch_size": 50_000}).one()
+        if not affected:
+            return archived
+        archived += affected
 
 
 def _read_marker(engine: sa.Engine) -> dict | None:

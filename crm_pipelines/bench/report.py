@@ -139,7 +139,9 @@ def _dataset_line(result: dict[str, Any]) -> str:
     built = "reused" if d["reused"] else f"built in {d['built_seconds']:.0f} s"
     return (f"Data set `{scale['name']}`: {scale['description']}, {d['first_day']}..{d['last_day']}; "
             f"{counts['messages']:,} messages, {counts['conversations']:,} conversations, "
-            f"{counts['leads']:,} leads, {d['active_sellers']} active sellers ({built}).")
+            f"{counts['leads']:,} leads, {d['active_sellers']} active sellers ({built}); "
+            f"{counts.get('archived_conversations', 0):,} conversations idle for "
+            f"CONVERSATION_ARCHIVE_DAYS archived after seeding, as cleanup_job would.")
 
 
 def _machine_line(machine: dict[str, Any]) -> str:

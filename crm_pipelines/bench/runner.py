@@ -40,7 +40,8 @@ class BenchOptions:
 def run_benchmark(options: BenchOptions, settings: Settings, log: Callable[[str], None]) -> dict[str, Any]:
     load_at_start = [round(x, 2) for x in os.getloadavg()]
     dataset = prepare_dataset(options.scale, bench_dsn(options.scale, settings, options.dsn),
-                              settings.crm_timezone, rebuild=options.rebuild,
+                              settings.crm_timezone, archive_days=settings.conversation_archive_days,
+                              rebuild=options.rebuild,
                               progress=options.progress, log=log)
     # The user's thresholds, pointed at the bench database and its days.
     settings = dataclasses.replace(settings, postgres_dsn=dataset.dsn, redis_url=None,

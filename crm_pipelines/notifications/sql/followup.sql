@@ -34,7 +34,8 @@ WHERE l.status IN ('interested', 'negotiation')
   AND l.next_follow_up <= CAST(:as_of AS timestamptz)
   AND l.assigned_seller_id IS NOT NULL
   -- already notified: left out here (primary-key probe); ON CONFLICT still settles a race
-  AND NOT EXISTS (SELECT 1 FROM notifications AS n WHERE n.id = x.id)
+  AND NOT EXISTS (SELECT 1 FROM notifications AS n
+                  WHERE n.id = x.id AND n.id >= 'followup_' AND n.id < 'followup`')
 ON CONFLICT (id) DO NOTHING
 RETURNING id, tenant_id, type, title, message, priority, recipient_id, related_entity_type,
           related_entity_id, created_at;

@@ -41,7 +41,8 @@ WHERE l.status IN ('new', 'contacted')
   AND l.conversion_probability > CAST(:probability AS numeric)
   AND l.assigned_seller_id IS NOT NULL
   -- already notified: left out here (primary-key probe); ON CONFLICT still settles a race
-  AND NOT EXISTS (SELECT 1 FROM notifications AS n WHERE n.id = x.id)
+  AND NOT EXISTS (SELECT 1 FROM notifications AS n
+                  WHERE n.id = x.id AND n.id >= 'hot_lead_' AND n.id < 'hot_lead`')
   AND (l.last_contact_time IS NULL
        OR l.last_contact_time < CAST(:as_of AS timestamptz)
                                 - make_interval(secs => CAST(:idle_hours AS double precision) * 3600))

@@ -6,7 +6,7 @@
 -- Index: conversations_active_last_message_idx (partial, status = 'active').
 INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id,
                            related_entity_type, related_entity_id, metadata, created_at, expires_at)
-SELECT 'unanswered_' || c.id || '_' || floor(extract(epoch FROM c.last_message_time))::bigint,
+SELECT x.id,
        c.tenant_id,
        'unanswered',
        format(:t_unanswered_title, coalesce(c.customer_name, :t_unknown_customer)),
@@ -24,12 +24,19 @@ SELECT 'unanswered_' || c.id || '_' || floor(extract(epoch FROM c.last_message_t
 FROM conversations AS c
 LEFT JOIN sellers AS s ON s.id = c.assigned_seller_id
 CROSS JOIN LATERAL (
+    SELECT 'unanswered_' || c.id || '_' || floor(extract(epoch FROM c.last_message_time))::bigint AS id
+) AS x
+CROSS JOIN LATERAL (
     SELECT round(CAST(extract(epoch FROM CAST(:as_of AS timestamptz) - c.last_message_time) AS numeric) / 3600, 1)
            AS hours_waiting
 ) AS w
 WHERE c.status = 'active'
   AND c.assigned_seller_id IS NOT NULL
   AND c.last_message_from_customer
+  -- already notified: left out before the row is built (primary-key probe); ON CONFLICT still
+  -- settles a race between two checks
+  AND NOT EXISTS (SELECT 1 FROM notifications AS n
+                  WHERE n.id = x.id AND n.id >= 'unanswered_' AND n.id < 'unanswered`')
   AND c.last_message_time < CAST(:as_of AS timestamptz) - make_interval(secs => CAST(:hours AS double precision) * 3600)
 ON CONFLICT (id) DO NOTHING
 RETURNING id, tenant_id, type, title, message, priority, recipient_id, related_entity_type,

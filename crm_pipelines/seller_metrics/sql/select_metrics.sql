@@ -33,63 +33,99 @@ WITH win AS NOT MATERIALIZED (
            CAST(:hot_threshold AS numeric) AS hot_threshold
 ),
 
--- Messages of the window (index messages (tenant_id, created_at), one range per tenant), each
--- with its conversation when that is of the same tenant.
-win_msgs AS (
-    SELECT m.id, m.tenant_id, m.conversation_id, m.sender_type, m.seller_id, m.created_at,
-           (m.created_at AT TIME ZONE :tz)::date AS day,
-           c.assigned_seller_id, c.created_at AS conversation_created_at, c.status AS conversation_status
+-- Messages of the window (index messages (tenant_id, created_at), one range per tenant).
+win_raw AS (
+    SELECT m.id, m.tenant_id, m.conversation_id, m.sender_type, m.seller_id, m.created_at
     FROM win
     CROSS JOIN tenants t
     JOIN messages m ON m.tenant_id = t.id AND m.created_at >= win.ws AND m.created_at < win.eff_end
-    JOIN conversations c ON c.id = m.conversation_id AND c.tenant_id = m.tenant_id
     WHERE m.sender_type IN ('customer', 'seller', 'bot', 'system')
 ),
+-- The window's conversations, each read once by primary key and only when of the message's
+-- tenant. LIMIT 1 keeps this a probe per conversation: as a plain join the planner hashes all of
+-- conversations (a million rows at the benchmark's large scale) to serve one day's few thousand.
+-- MATERIALIZED: probe each conversation once, not once per message.
+win_convs AS MATERIALIZED (
+    SELECT d.conversation_id, d.tenant_id, c.assigned_seller_id, c.created_at, c.status
+    FROM (SELECT DISTINCT r.conversation_id, r.tenant_id FROM win_raw r) d
+    CROSS JOIN LATERAL (
+        SELECT cc.assigned_seller_id, cc.created_at, cc.status FROM conversations cc
+        WHERE cc.id = d.conversation_id AND cc.tenant_id = d.tenant_id LIMIT 1
+    ) c
+),
+-- Each window message with its conversation.
+win_msgs AS (
+    SELECT r.id, r.tenant_id, r.conversation_id, r.sender_type, r.seller_id, r.created_at,
+           (r.created_at AT TIME ZONE :tz)::date AS day,
+           c.assigned_seller_id, c.created_at AS conversation_created_at, c.status AS conversation_status
+    FROM win_raw r
+    JOIN win_convs c ON c.conversation_id = r.conversation_id AND c.tenant_id = r.tenant_id
+),
 
--- Where a conversation stood when the window opened, looked up only for the conversations the
--- window needs (touched by a customer/seller message, or active) that existed before it: its
--- last customer/seller message, and when that is the customer's, when the open turn started.
-ctx_convs AS (
-    SELECT x.conversation_id, x.tenant_id, x.created_at, x.status, x.assigned_seller_id,
-           bool_or(x.touched) AS touched
-    FROM (
-        SELECT w.conversation_id, w.tenant_id, w.conversation_created_at AS created_at,
-               w.conversation_status AS status, w.assigned_seller_id, true AS touched
-        FROM win_msgs w, win
-        WHERE w.sender_type IN ('customer', 'seller') AND w.conversation_created_at < win.ws
-        UNION ALL
-        SELECT c.id, c.tenant_id, c.created_at, c.status, c.assigned_seller_id, false FROM conversations c, win
-        WHERE c.status = 'active' AND c.assigned_seller_id IS NOT NULL AND c.created_at < win.ws
-    ) x
-    GROUP BY x.conversation_id, x.tenant_id, x.created_at, x.status, x.assigned_seller_id
+-- Where a conversation stood when the window opened, for the conversations that existed before
+-- it and have customer/seller messages in it (their history decides which turn a reply in the
+-- window answers): its last customer/seller message, and when that is the customer's, when the
+-- open turn started. Index-only scans of messages_conversation_turns_idx (sql/006).
+touched AS (
+    SELECT DISTINCT w.conversation_id, w.tenant_id, w.conversation_created_at AS created_at,
+           w.conversation_status AS status, w.assigned_seller_id
+    FROM win_msgs w, win
+    WHERE w.sender_type IN ('customer', 'seller') AND w.conversation_created_at < win.ws
 ),
 prior AS (
     SELECT cc.conversation_id, cc.tenant_id, cc.created_at AS conversation_created_at,
            cc.status AS conversation_status, cc.assigned_seller_id,
            lm.sender_type AS last_sender, lm.created_at AS last_at, ft.created_at AS open_turn_start
     FROM win
-    CROSS JOIN ctx_convs cc
+    CROSS JOIN touched cc
     CROSS JOIN LATERAL (
         SELECT m.sender_type, m.created_at FROM messages m
         WHERE m.conversation_id = cc.conversation_id AND m.created_at < win.ws
           AND m.sender_type IN ('customer', 'seller')
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1
     ) lm
-    -- the open turn's start matters only where the window has messages; the tests on the outer
-    -- row skip these index scans for the other conversations and when the seller spoke last
+    -- the open turn's start, only when the customer spoke last (the test on the outer row skips
+    -- these index scans when the seller did)
     LEFT JOIN LATERAL (
         SELECT m.created_at, m.id FROM messages m
-        WHERE lm.sender_type = 'customer' AND cc.touched
+        WHERE lm.sender_type = 'customer'
           AND m.conversation_id = cc.conversation_id AND m.created_at < win.ws AND m.sender_type = 'seller'
         ORDER BY m.created_at DESC, m.id DESC LIMIT 1
     ) ls ON true
     LEFT JOIN LATERAL (
         SELECT m.created_at FROM messages m
-        WHERE lm.sender_type = 'customer' AND cc.touched
+        WHERE lm.sender_type = 'customer'
           AND m.conversation_id = cc.conversation_id AND m.created_at < win.ws AND m.sender_type = 'customer'
           AND (m.created_at, m.id) > (coalesce(ls.created_at, '-infinity'), coalesce(ls.id, 0))
         ORDER BY m.created_at, m.id LIMIT 1
     ) ft ON true
+),
+-- Active conversations with no customer/seller message in the window: nothing in the window
+-- changes their turn, so they are unanswered from the day their last message before it is
+-- UNANSWERED_CONVERSATION_HOURS old (when that message is the customer's) to the window's end.
+-- One index-only probe each; they never enter the per-message windows below.
+idle_unanswered AS (
+    SELECT s.id AS seller_id, s.tenant_id, greatest((t.since AT TIME ZONE :tz)::date, win.first_day) AS from_day,
+           count(*) AS conversations
+    FROM win
+    CROSS JOIN (
+        SELECT c.id, c.tenant_id, c.assigned_seller_id, c.created_at FROM conversations c, win
+        WHERE c.status = 'active' AND c.created_at < win.ws
+        ORDER BY c.id OFFSET 0
+    ) c
+    JOIN sellers s ON s.id = c.assigned_seller_id AND s.tenant_id = c.tenant_id AND s.is_active
+    CROSS JOIN LATERAL (
+        SELECT m.sender_type, m.created_at FROM messages m
+        WHERE m.conversation_id = c.id AND m.created_at < win.ws
+          AND m.sender_type IN ('customer', 'seller')
+        ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+    ) lm
+    CROSS JOIN LATERAL (
+        SELECT greatest(lm.created_at + win.unanswered_after, c.created_at) AS since
+    ) t
+    WHERE lm.sender_type = 'customer' AND t.since < win.eff_end
+      AND NOT EXISTS (SELECT 1 FROM touched x WHERE x.conversation_id = c.id)
+    GROUP BY s.id, s.tenant_id, greatest((t.since AT TIME ZONE :tz)::date, win.first_day)
 ),
 -- Customer and seller messages in (created_at, id) order, bot and system ones left out (they
 -- neither open nor answer a turn), each conversation headed by its state before the window.
@@ -188,6 +224,10 @@ facts AS (
     WHERE s.is_active
     UNION ALL
     -- unanswered from from_day, no longer from the day after to_day
+    SELECT i.seller_id, i.tenant_id, i.from_day, 0, 0, 0, i.conversations, 0, 0,
+           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
+    FROM idle_unanswered i
+    UNION ALL
     SELECT u.seller_id, u.tenant_id, u.from_day, 0, 0, 0, 1, 0, 0,
            0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
     FROM unanswered_spans u WHERE u.from_day <= u.to_day
@@ -197,24 +237,27 @@ facts AS (
     FROM unanswered_spans u, win WHERE u.from_day <= u.to_day AND u.to_day < win.last_day
     UNION ALL
     -- hot leads: probability above the threshold, new/contacted, created before C and idle
-    -- (last contact null or more than HOT_LEAD_IDLE_HOURS before C)
+    -- (last contact null or more than HOT_LEAD_IDLE_HOURS before C); counted per seller and day
+    -- here so that tens of thousands of open leads do not each become a row of `facts`
     SELECT l.assigned_seller_id, l.tenant_id, greatest((h.since AT TIME ZONE :tz)::date, win.first_day),
-           0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
+           0, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
     FROM win
     CROSS JOIN leads l
     CROSS JOIN LATERAL (SELECT greatest(l.created_at, l.last_contact_time + win.hot_idle) AS since) h
     WHERE l.status IN ('new', 'contacted') AND l.conversion_probability > win.hot_threshold
       AND h.since < win.eff_end
+    GROUP BY l.assigned_seller_id, l.tenant_id, 3
     UNION ALL
-    -- follow-ups due: interested/negotiation, next_follow_up <= C, created before C
+    -- follow-ups due: interested/negotiation, next_follow_up <= C, created before C (per seller and day)
     SELECT l.assigned_seller_id, l.tenant_id,
            greatest((l.created_at AT TIME ZONE :tz)::date,
                     ((l.next_follow_up - interval '1 microsecond') AT TIME ZONE :tz)::date, win.first_day),
-           0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
+           0, 0, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
     FROM win
     CROSS JOIN leads l
     WHERE l.status IN ('interested', 'negotiation')
       AND l.next_follow_up <= win.eff_end AND l.created_at < win.eff_end
+    GROUP BY l.assigned_seller_id, l.tenant_id, 3
     UNION ALL
     -- per conversation and day (any sender): active, engaged (the assignee wrote), chat time,
     -- customer messages; for the conversation's assignee
