@@ -45,11 +45,13 @@ def init_db() -> None:
 @click.option("--sellers", default=25, show_default=True, type=int, help="sellers per tenant")
 @click.option("--days", default=90, show_default=True, type=int, help="days of history up to --now")
 @click.option("--seed", default=42, show_default=True, type=int)
+@click.option("--max-daily-conversations", default=5, show_default=True, type=int,
+              help="conversations a seller may open in a day (about 31 messages per seller-day at 5)")
 @click.option("--now", "now_text", default=None, help="ISO timestamp with offset; default: the current time")
 @click.option("--replace", is_flag=True, help="wipe existing CRM and pipeline rows first (demo databases only)")
 @click.option("--if-empty", is_flag=True, help="do nothing when the database already has tenants")
-def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, now_text: str | None,
-                      replace: bool, if_empty: bool) -> None:
+def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, max_daily_conversations: int,
+                      now_text: str | None, replace: bool, if_empty: bool) -> None:
     """Fill the database with realistic, deterministic demo data."""
     import sqlalchemy as sa
 
@@ -71,7 +73,8 @@ def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, now_text
         raise click.ClickException(f"--now={now_text!r} is not an ISO timestamp") from None
     try:
         result = seed_demo(engine, tenants=tenants, sellers=sellers, days=days, seed=seed, now=now,
-                           timezone=settings.crm_timezone, replace=replace)
+                           timezone=settings.crm_timezone, replace=replace,
+                           max_daily_conversations=max_daily_conversations)
     except SeedError as err:
         raise click.ClickException(str(err)) from None
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())

@@ -24,7 +24,8 @@ from crm_pipelines.demo.seed import seed_demo
 from crm_pipelines.settings import Settings
 
 # Bump when the data set's recipe changes, so old bench databases are rebuilt.
-# 2: conversations idle for CONVERSATION_ARCHIVE_DAYS are archived after seeding (see _build).
+# 2: conversations idle for CONVERSATION_ARCHIVE_DAYS are archived after seeding (see _build);
+#    large has 13 conversations a seller-day at most instead of 5 (about 30 million messages).
 DATASET_VERSION = 2
 SEED = 8
 
@@ -91,6 +92,7 @@ def prepare_dataset(scale: Scale, dsn: str, timezone: str, *, archive_days: int,
         migrate(engine)
         wanted = {"version": DATASET_VERSION, "scale": scale.name, "tenants": scale.tenants,
                   "sellers": scale.sellers, "days": scale.days, "seed": SEED, "timezone": timezone,
+                  "max_daily_conversations": scale.max_daily_conversations,
                   "archive_days": archive_days}
         marker = _read_marker(engine)
         built_seconds = None
@@ -118,7 +120,8 @@ def _build(engine: sa.Engine, scale: Scale, timezone: str, archive_days: int, wa
     today = datetime.now(tz).date()
     data_now = datetime.combine(today, datetime.min.time(), tzinfo=tz)
     result = seed_demo(engine, tenants=scale.tenants, sellers=scale.sellers, days=scale.days, seed=SEED,
-                       now=data_now, timezone=timezone, replace=True, progress=progress)
+                       now=data_now, timezone=timezone, replace=True, progress=progress,
+                       max_daily_conversations=scale.max_daily_conversations)
     started = time.perf_counter()
     archived = archive_idle_conversations(engine, data_now - timedelta(days=archive_days))
     # Visibility map and statistics, as on a CRM database that autovacuum has caught up with.

@@ -78,3 +78,41 @@ def test_refuses_to_overwrite_without_replace(db):
         seed_demo(db, tenants=1, sellers=2, days=2, seed=1, now=NOW, timezone="UTC", progress=False)
     with pytest.raises(SeedError, match="--sellers"):
         seed_demo(db, tenants=1, sellers=0, days=2, seed=1, now=NOW, timezone="UTC", replace=True, progress=False)
+    with pytest.raises(SeedError, match="--max-daily-conversations"):
+        seed_demo(db, tenants=1, sellers=2, days=2, seed=1, now=NOW, timezone="UTC", replace=True, progress=False,
+                  max_daily_conversations=0)
+
+
+def test_max_daily_conversations_sets_the_rate_and_keeps_the_default_data(db):
+    kwargs = dict(tenants=1, sellers=4, days=10, seed=5, now=NOW, timezone="UTC", progress=False)
+    seed_demo(db, **kwargs)
+    default = _fingerprint(db)
+
+    def per_seller_day(conn) -> tuple[int, int]:
+        # the most conversations any seller opened on one day, and the total
+        return conn.execute(sa.text(
+            "SELECT max(n), sum(n)::int FROM (SELECT count(*) AS n FROM conversations "
+            "GROUP BY assigned_seller_id, created_at::date) x")).one()
+
+    with db.connect() as conn:
+        busiest, total_at_5 = per_seller_day(conn)
+        ids_at_5 = set(conn.execute(sa.text("SELECT id FROM conversations")).scalars())
+    assert busiest <= 5
+
+    # the default is 5: saying so gives byte-for-byte the same data
+    seed_demo(db, replace=True, max_daily_conversations=5, **kwargs)
+    assert _fingerprint(db) == default
+
+    # one at most a day
+    seed_demo(db, replace=True, max_daily_conversations=1, **kwargs)
+    with db.connect() as conn:
+        assert per_seller_day(conn)[0] == 1
+
+    # 13 a day at most (the benchmark's large scale): the same conversations as at 5, and more
+    seed_demo(db, replace=True, max_daily_conversations=13, **kwargs)
+    with db.connect() as conn:
+        busiest, total_at_13 = per_seller_day(conn)
+        ids_at_13 = set(conn.execute(sa.text("SELECT id FROM conversations")).scalars())
+    assert ids_at_5 < ids_at_13
+    assert 5 < busiest <= 13
+    assert 2 * total_at_5 < total_at_13 < 3.5 * total_at_5

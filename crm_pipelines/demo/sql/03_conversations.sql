@@ -1,5 +1,6 @@
--- Each seller opens 0..5 conversations a day (more for busy sellers), customers writing between
--- 8:00 and 22:00 local time with a bump in the morning and the evening.
+-- Each seller opens 0..:max_daily_conversations conversations a day (5 by default; more for busy
+-- sellers), customers writing between 8:00 and 22:00 local time with a bump in the morning and
+-- the evening.
 INSERT INTO conversations (id, tenant_id, customer_name, channel, assigned_seller_id, status,
                            created_at, last_message_time, last_message_from_customer)
 SELECT md5(:seed || ':conv:' || s.id || ':' || d || ':' || k)::uuid,
@@ -20,7 +21,7 @@ SELECT md5(:seed || ':conv:' || s.id || ':' || d || ':' || k)::uuid,
        NULL, false
 FROM sellers s
 CROSS JOIN generate_series(0, :days - 1) AS d
-CROSS JOIN generate_series(1, 5) AS k
+CROSS JOIN generate_series(1, :max_daily_conversations) AS k
 CROSS JOIN LATERAL (
     SELECT ((date_trunc('day', (:now)::timestamptz AT TIME ZONE :tz) - make_interval(days => :days - 1 - d))
              + make_interval(mins => (8 * 60 + floor(14 * 60 * (0.5 - 0.5 * cos(pi() * pg_temp.rnd(:seed || 'ct' || s.id || d || k))))::int))
