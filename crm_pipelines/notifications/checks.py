@@ -1,14 +1,16 @@
 """Run the notification rules against PostgreSQL: one set-based statement per rule, all tenants.
 
-`run_rule` writes a rule's notifications in its own transaction and returns only the rows it
-really created (INSERT ... ON CONFLICT (id) DO NOTHING RETURNING): a rerun, a retry or a
-concurrent run gets nothing back for a situation already notified. The caller sends those rows
-after this function returns, that is after the commit. `find_due` is the sensor's read-only
-question: what is due and not yet notified.
+`run_rule` writes a rule's notifications in its own transaction and returns the ids of only the
+rows it really created (INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id): a rerun, a retry or
+a concurrent run gets nothing back for a situation already notified. The caller reads those rows
+back with `load_notifications`, a chunk at a time, and sends them: after the commit, and without
+holding a large backlog's rows in memory at once. `find_due` is the sensor's read-only question:
+what is due and not yet notified.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -97,11 +99,19 @@ def local_day(moment: datetime, settings: Settings) -> date:
 
 def run_rule(
     postgres: PostgresResource, rule: str, thresholds: Thresholds, as_of: datetime, settings: Settings
-) -> list[NewNotification]:
-    """Insert the rule's notifications in one committed transaction; return the new rows only."""
+) -> list[str]:
+    """Insert the rule's notifications in one committed transaction; return the new rows' ids only."""
     statement = load_sql(__file__, f"{rule}.sql")
     with postgres.begin() as conn:
-        rows = conn.execute(statement, rule_params(rule, thresholds, as_of, settings)).mappings().all()
+        return list(conn.execute(statement, rule_params(rule, thresholds, as_of, settings)).scalars())
+
+
+def load_notifications(postgres: PostgresResource, ids: Sequence[str]) -> list[NewNotification]:
+    """The committed rows of `ids`, oldest first, as the frontend and the queue need them."""
+    if not ids:
+        return []
+    with postgres.connect() as conn:
+        rows = conn.execute(load_sql(__file__, "new_notifications.sql"), {"ids": list(ids)}).mappings().all()
     return [NewNotification(**{**row, "recipient_id": _str_or_none(row["recipient_id"])}) for row in rows]
 
 

@@ -29,12 +29,21 @@ class DeliveryReport:
     def complete(self) -> bool:
         return self.not_sent == 0
 
+    @classmethod
+    def nothing(cls) -> "DeliveryReport":
+        return cls(created=0, queued=0, emitted=0, not_sent=0)
+
+    def __add__(self, other: "DeliveryReport") -> "DeliveryReport":
+        """Two chunks of one run, reported as one."""
+        return DeliveryReport(self.created + other.created, self.queued + other.queued,
+                              self.emitted + other.emitted, self.not_sent + other.not_sent)
+
 
 def deliver(
     notifications: Sequence[NewNotification], redis: RedisResource, socketio: SocketIOResource
 ) -> DeliveryReport:
     if not notifications:
-        return DeliveryReport(created=0, queued=0, emitted=0, not_sent=0)
+        return DeliveryReport.nothing()
     queued = len(notifications) if redis.push_json_many(n.queue_entry() for n in notifications) else 0
     emitted = 0
     if socketio.enabled:

@@ -15,7 +15,7 @@ import dagster as dg
 from pydantic import Field
 
 from crm_pipelines.concurrency import one_at_a_time
-from crm_pipelines.notifications.checks import NewNotification, run_rule
+from crm_pipelines.notifications.checks import load_notifications, run_rule
 from crm_pipelines.notifications.delivery import DeliveryReport, deliver
 from crm_pipelines.notifications.thresholds import (
     RULES,
@@ -109,6 +109,11 @@ def build_notification_checks_job(settings: Settings) -> dg.JobDefinition:
     return notification_checks_job
 
 
+# New notifications read back and sent per chunk: a first check on a large backlog (hundreds of
+# thousands of open situations) keeps only its ids in memory, not every row's texts.
+SEND_CHUNK = 2000
+
+
 def check_and_send(
     rule: str,
     plan: CheckPlan,
@@ -116,11 +121,21 @@ def check_and_send(
     redis: RedisResource,
     socketio: SocketIOResource,
     settings: Settings,
-) -> tuple[list[NewNotification], DeliveryReport]:
-    """One rule: write its new notifications (committed), then send exactly those."""
+) -> tuple[list[str], DeliveryReport]:
+    """One rule: write its new notifications (committed), then send exactly those.
+
+    Returns the new rows' ids and what was sent. Once a chunk could not be sent in full (Redis
+    or Socket.IO down), the rest is not tried: counted as not sent, kept in PostgreSQL."""
     created = run_rule(postgres, rule, plan.thresholds, plan.as_of, settings)
     # Committed: from here on nothing can undo the rows; sending is best effort.
-    return created, deliver(created, redis, socketio)
+    report = DeliveryReport.nothing()
+    for start in range(0, len(created), SEND_CHUNK):
+        chunk = created[start:start + SEND_CHUNK]
+        if not report.complete:
+            report = report + DeliveryReport(created=len(chunk), queued=0, emitted=0, not_sent=len(chunk))
+            continue
+        report = report + deliver(load_notifications(postgres, chunk), redis, socketio)
+    return created, report
 
 
 def _rule_op(rule: str, settings: Settings, retry_policy: dg.RetryPolicy) -> dg.OpDefinition:
@@ -152,7 +167,7 @@ def _rule_op(rule: str, settings: Settings, retry_policy: dg.RetryPolicy) -> dg.
                 "queued": report.queued,
                 "socketio_emitted": report.emitted,
                 "not_sent": report.not_sent,
-                "ids": dg.MetadataValue.json([n.id for n in created[:20]]),
+                "ids": dg.MetadataValue.json(created[:20]),
                 "as_of": plan.as_of.isoformat(),
             },
         )

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from crm_pipelines.notifications.checks import run_rule
+from crm_pipelines.notifications.checks import load_notifications, run_rule
 from crm_pipelines.notifications.thresholds import Thresholds
 from crm_pipelines_tests.notifications import crm_data as crm
 
@@ -21,7 +21,9 @@ SECOND = timedelta(seconds=1)
 def check(resources, settings):
     def run(rule: str, language: str | None = None, as_of: datetime = T):
         s = dataclasses.replace(settings, report_language=language) if language else settings
-        return run_rule(resources["postgres"], rule, Thresholds.from_settings(s), as_of, s)
+        # the rows this run created, read back as the job sends them
+        postgres = resources["postgres"]
+        return load_notifications(postgres, run_rule(postgres, rule, Thresholds.from_settings(s), as_of, s))
 
     return run
 
@@ -177,8 +179,9 @@ def test_today_and_local_times_follow_crm_timezone(db, resources, settings, acme
     crm.lead(db, tenant_id, ana, None, "interested", next_follow_up=as_of - timedelta(hours=1))
 
     thresholds = Thresholds.from_settings(bogota)
-    alerts = run_rule(resources["postgres"], "performance_alert", thresholds, as_of, bogota)
-    followups = run_rule(resources["postgres"], "followup", thresholds, as_of, bogota)
+    postgres = resources["postgres"]
+    alerts = load_notifications(postgres, run_rule(postgres, "performance_alert", thresholds, as_of, bogota))
+    followups = load_notifications(postgres, run_rule(postgres, "followup", thresholds, as_of, bogota))
 
     assert [a.id for a in alerts] == [f"performance_{ana}_20260309"]
     assert "average response time of n/a min" in alerts[0].message

@@ -37,5 +37,4 @@ WHERE l.status IN ('interested', 'negotiation')
   AND NOT EXISTS (SELECT 1 FROM notifications AS n
                   WHERE n.id = x.id AND n.id >= 'followup_' AND n.id < 'followup`')
 ON CONFLICT (id) DO NOTHING
-RETURNING id, tenant_id, type, title, message, priority, recipient_id, related_entity_type,
-          related_entity_id, created_at;
+RETURNING id;

@@ -47,5 +47,4 @@ WHERE l.status IN ('new', 'contacted')
        OR l.last_contact_time < CAST(:as_of AS timestamptz)
                                 - make_interval(secs => CAST(:idle_hours AS double precision) * 3600))
 ON CONFLICT (id) DO NOTHING
-RETURNING id, tenant_id, type, title, message, priority, recipient_id, related_entity_type,
-          related_entity_id, created_at;
+RETURNING id;

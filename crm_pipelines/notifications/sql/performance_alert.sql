@@ -30,5 +30,4 @@ WHERE m.period = CAST(:today AS date)
   AND (m.conversations_unanswered > CAST(:max_unanswered AS integer)
        OR m.avg_response_time_minutes > CAST(:max_response_minutes AS double precision))
 ON CONFLICT (id) DO NOTHING
-RETURNING id, tenant_id, type, title, message, priority, recipient_id, related_entity_type,
-          related_entity_id, created_at;
+RETURNING id;

@@ -39,5 +39,4 @@ WHERE c.status = 'active'
                   WHERE n.id = x.id AND n.id >= 'unanswered_' AND n.id < 'unanswered`')
   AND c.last_message_time < CAST(:as_of AS timestamptz) - make_interval(secs => CAST(:hours AS double precision) * 3600)
 ON CONFLICT (id) DO NOTHING
-RETURNING id, tenant_id, type, title, message, priority, recipient_id, related_entity_type,
-          related_entity_id, created_at;
+RETURNING id;
