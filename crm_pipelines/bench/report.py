@@ -112,7 +112,8 @@ def _targets_table(targets: list[dict[str, Any]]) -> list[str]:
     lines = ["| target | measured | met? |", "|---|---:|---|"]
     for target in targets:
         unit = f" {target['unit']}" if target["unit"] else ""
-        lines.append(f"| {target['target']} | {target['value']}{unit} | {'yes' if target['met'] else '**no**'} |")
+        verdict = "n/a" if target["met"] is None else "yes" if target["met"] else "**no**"
+        lines.append(f"| {target['target']} | {target['value']}{unit} | {verdict} |")
     return lines
 
 
