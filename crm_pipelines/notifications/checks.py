@@ -103,7 +103,13 @@ def run_rule(
     """Insert the rule's notifications in one committed transaction; return the new rows' ids only."""
     statement = load_sql(__file__, f"{rule}.sql")
     with postgres.begin() as conn:
+        tune_transaction(conn)
         return list(conn.execute(statement, rule_params(rule, thresholds, as_of, settings)).scalars())
+
+
+def tune_transaction(conn: sa.Connection) -> None:
+    """JIT off for the rest of this transaction (sql/tune_transaction.sql says why)."""
+    conn.execute(load_sql(__file__, "tune_transaction.sql"))
 
 
 def load_notifications(postgres: PostgresResource, ids: Sequence[str]) -> list[NewNotification]:
@@ -134,6 +140,7 @@ class DueSummary:
 
 
 def find_due(conn: sa.Connection, thresholds: Thresholds, as_of: datetime) -> DueSummary:
+    tune_transaction(conn)
     rows = conn.execute(
         load_sql(__file__, "due.sql"),
         {

@@ -1,7 +1,8 @@
 -- Rule `followup` (SPEC 3) for every tenant at once: a lead in interested or negotiation whose
 -- next_follow_up is at or before :as_of, with an assigned seller. The id carries the follow-up's
 -- epoch: moving the follow-up makes a new situation. Insert-or-ignore as in unanswered.sql.
--- Index: leads_followup_due_idx (partial on status IN ('interested', 'negotiation')).
+-- Index: leads_followup_due_covering_idx (sql/007: partial on status IN ('interested', 'negotiation'),
+-- covering every column read here: an index-only scan).
 INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id,
                            related_entity_type, related_entity_id, metadata, created_at, expires_at)
 SELECT x.id,

@@ -2,7 +2,8 @@
 -- assigned seller, conversion_probability above :probability, and no contact for :idle_hours.
 -- The id carries the last contact's epoch (0 when never contacted): a new contact followed by a
 -- new idle spell notifies again. Insert-or-ignore as in unanswered.sql.
--- Index: leads_hot_open_idx (partial on status IN ('new', 'contacted')).
+-- Index: leads_hot_open_covering_idx (sql/007: partial on status IN ('new', 'contacted'), covering
+-- every column read here: an index-only scan).
 INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id,
                            related_entity_type, related_entity_id, metadata, created_at, expires_at)
 SELECT x.id,
