@@ -73,18 +73,22 @@ def test_overlapping_writers_wait_for_each_other_instead_of_colliding(db, settin
 
     second = threading.Thread(target=overlapping)
     second.start()
-    with db.connect() as watcher:  # wait until the second writer is blocked on the lock
-        for _ in range(100):
-            waiting = watcher.execute(sa.text(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND wait_event_type = 'Lock' AND wait_event = 'advisory'")).scalar()
-            if waiting:
-                break
-            time.sleep(0.05)
-    assert waiting == 1
-    first_tx.commit()
-    first.close()
-    second.join(30)
+    try:
+        with db.connect() as watcher:  # wait until the second writer is blocked on the lock
+            for _ in range(600):  # up to 30 s: a loaded machine can be slow to start the thread
+                waiting = watcher.execute(sa.text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock' AND wait_event = 'advisory'")).scalar()
+                if waiting:
+                    break
+                time.sleep(0.05)
+        assert waiting == 1
+    finally:
+        # whatever happened above, release the lock: a failed assertion must fail the test, not
+        # leave the second writer and the next test's TRUNCATE waiting on this transaction
+        first_tx.commit()
+        first.close()
+        second.join(30)
 
     assert errors == []
     with db.begin() as conn:
