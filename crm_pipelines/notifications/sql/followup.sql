@@ -2,40 +2,47 @@
 -- next_follow_up is at or before :as_of, with an assigned seller. The id carries the follow-up's
 -- epoch: moving the follow-up makes a new situation. Insert-or-ignore as in unanswered.sql.
 -- Index: leads_followup_due_covering_idx (sql/007: partial on status IN ('interested', 'negotiation'),
--- covering every column read here: an index-only scan).
+-- covering every column `due` reads: an index-only scan), then notifications_pkey (one probe per
+-- due lead, as in unanswered.sql) and conversations_pkey (the customer's name, new rows only).
+WITH due AS MATERIALIZED (
+    SELECT x.id, l.id AS lead_id, l.tenant_id, l.assigned_seller_id, l.conversation_id, l.status,
+           l.next_follow_up, x.hours_overdue
+    FROM leads AS l
+    CROSS JOIN LATERAL (
+        SELECT 'followup_' || l.id || '_' || floor(extract(epoch FROM l.next_follow_up))::bigint AS id,
+               round(CAST(extract(epoch FROM CAST(:as_of AS timestamptz) - l.next_follow_up) AS numeric) / 3600, 1)
+               AS hours_overdue
+    ) AS x
+    LEFT JOIN LATERAL (
+        SELECT true AS notified FROM notifications AS n WHERE n.id = x.id LIMIT 1
+    ) AS done ON true
+    WHERE l.status IN ('interested', 'negotiation')
+      AND l.next_follow_up <= CAST(:as_of AS timestamptz)
+      AND l.assigned_seller_id IS NOT NULL
+      AND done.notified IS NULL
+)
 INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id,
                            related_entity_type, related_entity_id, metadata, created_at, expires_at)
-SELECT x.id,
-       l.tenant_id,
+SELECT d.id,
+       d.tenant_id,
        'followup',
        format(:t_followup_title, coalesce(c.customer_name, :t_unknown_customer)),
        format(:t_followup_message, coalesce(c.customer_name, :t_unknown_customer),
-              to_char(l.next_follow_up AT TIME ZONE :timezone, 'YYYY-MM-DD HH24:MI'), x.hours_overdue),
-       CASE WHEN l.status = 'negotiation' THEN 'high' ELSE 'medium' END,
-       l.assigned_seller_id,
+              to_char(d.next_follow_up AT TIME ZONE :timezone, 'YYYY-MM-DD HH24:MI'), d.hours_overdue),
+       CASE WHEN d.status = 'negotiation' THEN 'high' ELSE 'medium' END,
+       d.assigned_seller_id,
        'lead',
-       l.id::text,
-       jsonb_build_object('customer_name', c.customer_name, 'seller_name', s.name, 'status', l.status,
-                          'next_follow_up', l.next_follow_up, 'hours_overdue', x.hours_overdue),
+       d.lead_id::text,
+       jsonb_build_object('customer_name', c.customer_name, 'seller_name', s.name, 'status', d.status,
+                          'next_follow_up', d.next_follow_up, 'hours_overdue', d.hours_overdue),
        CAST(:as_of AS timestamptz),
        CAST(:as_of AS timestamptz) + make_interval(days => CAST(:retention_days AS integer))
-FROM leads AS l
--- The customer's name by primary key, one lookup per due lead (a join would let the planner read
--- all of conversations to name a few leads).
+FROM due AS d
+-- The customer's name by primary key, one lookup per new notification (a join would let the
+-- planner read all of conversations to name a few leads).
 LEFT JOIN LATERAL (
-    SELECT cc.customer_name FROM conversations AS cc WHERE cc.id = l.conversation_id LIMIT 1
+    SELECT cc.customer_name FROM conversations AS cc WHERE cc.id = d.conversation_id LIMIT 1
 ) AS c ON true
-LEFT JOIN sellers AS s ON s.id = l.assigned_seller_id
-CROSS JOIN LATERAL (
-    SELECT 'followup_' || l.id || '_' || floor(extract(epoch FROM l.next_follow_up))::bigint AS id,
-           round(CAST(extract(epoch FROM CAST(:as_of AS timestamptz) - l.next_follow_up) AS numeric) / 3600, 1)
-           AS hours_overdue
-) AS x
-WHERE l.status IN ('interested', 'negotiation')
-  AND l.next_follow_up <= CAST(:as_of AS timestamptz)
-  AND l.assigned_seller_id IS NOT NULL
-  -- already notified: left out here (primary-key probe); ON CONFLICT still settles a race
-  AND NOT EXISTS (SELECT 1 FROM notifications AS n
-                  WHERE n.id = x.id AND n.id >= 'followup_' AND n.id < 'followup`')
+LEFT JOIN sellers AS s ON s.id = d.assigned_seller_id
 ON CONFLICT (id) DO NOTHING
 RETURNING id;
