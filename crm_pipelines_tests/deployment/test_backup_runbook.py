@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from crm_pipelines_tests.conftest import create_database, drop_database
 from crm_pipelines_tests.deployment.conftest import RunningDeployment
+from crm_pipelines_tests.deployment.harness import wait_until
 
 pytestmark = pytest.mark.deployment
 
@@ -52,7 +53,9 @@ def test_pause_dump_restore_resume(deployed: RunningDeployment, tmp_path: Path):
         assert listed.stdout.split() == [SCHEDULE]
         stopped = deployment.run_cli("dagster", "schedule", "stop", SCHEDULE, "-w", workspace)
         assert stopped.returncode == 0, stopped.stderr
-        assert api.schedule_status(SCHEDULE) == "STOPPED"
+        # the command line writes the state to storage; the webserver reads it on its next
+        # request (once seen still RUNNING right after a loaded CI run's CLI call: poll briefly)
+        wait_until(lambda: api.schedule_status(SCHEDULE) == "STOPPED", 15, f"{SCHEDULE} to show STOPPED")
 
         # 2. dump both databases; each restores into an empty one with the same rows
         restored: list[str] = []
@@ -68,6 +71,6 @@ def test_pause_dump_restore_resume(deployed: RunningDeployment, tmp_path: Path):
         # 3. resume what was running
         started = deployment.run_cli("dagster", "schedule", "start", SCHEDULE, "-w", workspace)
         assert started.returncode == 0, started.stderr
-        assert api.schedule_status(SCHEDULE) == "RUNNING"
+        wait_until(lambda: api.schedule_status(SCHEDULE) == "RUNNING", 15, f"{SCHEDULE} to show RUNNING")
     finally:
         api.stop_schedule(SCHEDULE)
