@@ -30,7 +30,7 @@ def explain_rules(engine: sa.Engine, settings: Settings, as_of: datetime) -> dic
         for rule in RULES:
             statement = load_sql(checks.__file__, f"{rule}.sql")
             explain = sa.text("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + statement.text)
-            checks.tune_transaction(conn)  # as run_rule runs it: JIT off
+            checks.tune_transaction(conn)  # the settings run_rule runs it with
             plan = conn.execute(explain, checks.rule_params(rule, thresholds, as_of, settings)).scalar()[0]
             conn.rollback()  # ANALYZE really ran the INSERT: undo it
             nodes = list(_nodes(plan["Plan"]))

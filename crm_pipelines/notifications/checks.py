@@ -108,7 +108,8 @@ def run_rule(
 
 
 def tune_transaction(conn: sa.Connection) -> None:
-    """JIT off for the rest of this transaction (sql/tune_transaction.sql says why)."""
+    """JIT off, more work_mem and sequential scans off for the rest of this transaction
+    (sql/tune_transaction.sql says why each)."""
     conn.execute(load_sql(__file__, "tune_transaction.sql"))
 
 
