@@ -173,19 +173,24 @@ replies AS (
 unanswered_spans AS (
     -- a customer message is the conversation's last one before C, and older than
     -- UNANSWERED_CONVERSATION_HOURS, for C in (message + hours, next message]: the local days
-    -- [from_day, to_day] (the first day whose C > t is t's local day)
-    SELECT s.id AS seller_id, s.tenant_id, x.from_day,
-           CASE WHEN o.next_at IS NULL THEN win.last_day ELSE (o.next_at AT TIME ZONE :tz)::date - 1 END AS to_day
-    FROM win
-    CROSS JOIN turns o
-    JOIN sellers s ON s.id = o.assigned_seller_id AND s.tenant_id = o.tenant_id AND s.is_active
-    CROSS JOIN LATERAL (
-        SELECT greatest(o.created_at + win.unanswered_after, o.conversation_created_at) AS since
-    ) t
-    CROSS JOIN LATERAL (
-        SELECT greatest((t.since AT TIME ZONE :tz)::date, win.first_day) AS from_day
+    -- [from_day, to_day] (the first day whose C > t is t's local day). Most customer messages
+    -- are answered the same day (an empty span): dropped before the join to sellers.
+    SELECT s.id AS seller_id, s.tenant_id, x.from_day, x.to_day
+    FROM (
+        SELECT o.assigned_seller_id, o.tenant_id, f.from_day,
+               CASE WHEN o.next_at IS NULL THEN win.last_day ELSE (o.next_at AT TIME ZONE :tz)::date - 1 END AS to_day
+        FROM win
+        CROSS JOIN turns o
+        CROSS JOIN LATERAL (
+            SELECT greatest(o.created_at + win.unanswered_after, o.conversation_created_at) AS since
+        ) t
+        CROSS JOIN LATERAL (
+            SELECT greatest((t.since AT TIME ZONE :tz)::date, win.first_day) AS from_day
+        ) f
+        WHERE o.sender_type = 'customer' AND o.conversation_status = 'active' AND t.since < win.eff_end
     ) x
-    WHERE o.sender_type = 'customer' AND o.conversation_status = 'active' AND t.since < win.eff_end
+    JOIN sellers s ON s.id = x.assigned_seller_id AND s.tenant_id = x.tenant_id AND s.is_active
+    WHERE x.from_day <= x.to_day
 ),
 
 -- Every fact about a (seller, tenant, day), one row each; summed by the GROUP BY below.
@@ -197,7 +202,8 @@ facts AS (
            0 AS total, 0 AS new, 0 AS unanswered, 0 AS hot, 0 AS followup,
            0 AS active, 0 AS engaged, 0::numeric AS chat, 0 AS received, 0 AS sent, 0 AS replies,
            NULL::numeric AS avg_min, NULL::double precision AS median_min, NULL::double precision AS p90_min,
-           NULL::numeric AS first_min, 0 AS generated, 0 AS converted
+           NULL::numeric AS first_min, 0 AS generated, 0 AS converted,
+           0 AS generated_30d, 0 AS converted_30d
     FROM win
     CROSS JOIN sellers s
     CROSS JOIN generate_series(0, win.last_day - win.first_day) AS i
@@ -206,7 +212,7 @@ facts AS (
     -- conversations_total: created before the window, counted from its first day on (one
     -- index-only count per seller, sql/005's index)
     SELECT s.id, s.tenant_id, win.first_day, 0, n.before_window, 0, 0, 0, 0,
-           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
+           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
     FROM win
     CROSS JOIN sellers s
     CROSS JOIN LATERAL (
@@ -217,7 +223,7 @@ facts AS (
     UNION ALL
     -- conversations_new, and the total's growth: created on D before C
     SELECT c.assigned_seller_id, c.tenant_id, (c.created_at AT TIME ZONE :tz)::date, 0, 1, 1, 0, 0, 0,
-           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
+           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
     FROM win
     CROSS JOIN sellers s
     JOIN conversations c ON c.assigned_seller_id = s.id AND c.tenant_id = s.tenant_id
@@ -226,22 +232,22 @@ facts AS (
     UNION ALL
     -- unanswered from from_day, no longer from the day after to_day
     SELECT i.seller_id, i.tenant_id, i.from_day, 0, 0, 0, i.conversations, 0, 0,
-           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
+           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
     FROM idle_unanswered i
     UNION ALL
     SELECT u.seller_id, u.tenant_id, u.from_day, 0, 0, 0, 1, 0, 0,
-           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
-    FROM unanswered_spans u WHERE u.from_day <= u.to_day
+           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
+    FROM unanswered_spans u
     UNION ALL
     SELECT u.seller_id, u.tenant_id, u.to_day + 1, 0, 0, 0, -1, 0, 0,
-           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
-    FROM unanswered_spans u, win WHERE u.from_day <= u.to_day AND u.to_day < win.last_day
+           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
+    FROM unanswered_spans u, win WHERE u.to_day < win.last_day
     UNION ALL
     -- hot leads: probability above the threshold, new/contacted, created before C and idle
     -- (last contact null or more than HOT_LEAD_IDLE_HOURS before C); counted per seller and day
     -- here so that tens of thousands of open leads do not each become a row of `facts`
     SELECT l.assigned_seller_id, l.tenant_id, greatest((h.since AT TIME ZONE :tz)::date, win.first_day),
-           0, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
+           0, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
     FROM win
     CROSS JOIN leads l
     CROSS JOIN LATERAL (SELECT greatest(l.created_at, l.last_contact_time + win.hot_idle) AS since) h
@@ -253,7 +259,7 @@ facts AS (
     SELECT l.assigned_seller_id, l.tenant_id,
            greatest((l.created_at AT TIME ZONE :tz)::date,
                     ((l.next_follow_up - interval '1 microsecond') AT TIME ZONE :tz)::date, win.first_day),
-           0, 0, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0
+           0, 0, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
     FROM win
     CROSS JOIN leads l
     WHERE l.status IN ('interested', 'negotiation')
@@ -265,14 +271,14 @@ facts AS (
     SELECT w.assigned_seller_id, w.tenant_id, w.day, 0, 0, 0, 0, 0, 0,
            1, CASE WHEN bool_or(w.sender_type = 'seller' AND w.seller_id = w.assigned_seller_id) THEN 1 ELSE 0 END,
            extract(epoch FROM max(w.created_at) - min(w.created_at)) / 60,
-           count(*) FILTER (WHERE w.sender_type = 'customer'), 0, 0, NULL, NULL, NULL, NULL, 0, 0
+           count(*) FILTER (WHERE w.sender_type = 'customer'), 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
     FROM win_msgs w
     WHERE w.assigned_seller_id IS NOT NULL
     GROUP BY w.conversation_id, w.assigned_seller_id, w.tenant_id, w.day
     UNION ALL
     -- messages sent, by the seller who sent them
     SELECT w.seller_id, w.tenant_id, w.day, 0, 0, 0, 0, 0, 0,
-           0, 0, 0, 0, count(*), 0, NULL, NULL, NULL, NULL, 0, 0
+           0, 0, 0, 0, count(*), 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
     FROM win_msgs w
     WHERE w.sender_type = 'seller' AND w.seller_id IS NOT NULL
     GROUP BY w.seller_id, w.tenant_id, w.day
@@ -285,26 +291,40 @@ facts AS (
            -- first response: conversations created on D whose first reply came from the seller
            avg(r.minutes) FILTER (WHERE r.nth = 1 AND r.no_history
                                     AND (r.conversation_created_at AT TIME ZONE :tz)::date = r.day),
-           0, 0
+           0, 0, 0, 0
     FROM replies r
     WHERE r.seller_id IS NOT NULL
     GROUP BY r.seller_id, r.tenant_id, r.day
     UNION ALL
-    -- leads generated / converted per day, from 29 days before the window (conversion rate)
-    SELECT l.assigned_seller_id, l.tenant_id, (l.created_at AT TIME ZONE :tz)::date, 0, 0, 0, 0, 0, 0,
-           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 1, 0
+    -- leads generated / converted on D, and over the 30 local days ending D (conversion rate) as
+    -- events: a lead of local day L counts from max(L, first day) (+1) until L + 30 (-1), summed
+    -- from the window's first day on like the states above, so the 29 days before the window
+    -- never become rows of their own. Counted per seller and day, index-only (sql/008).
+    SELECT l.assigned_seller_id, l.tenant_id, e.day, 0, 0, 0, 0, 0, 0,
+           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, sum(e.on_day), 0, sum(e.delta), 0
     FROM win
     CROSS JOIN sellers s
-    JOIN leads l ON l.assigned_seller_id = s.id AND l.created_at >= win.leads_ws AND l.created_at < win.eff_end
-    WHERE s.is_active
+    JOIN leads l ON l.assigned_seller_id = s.id AND l.tenant_id = s.tenant_id
+                AND l.created_at >= win.leads_ws AND l.created_at < win.eff_end
+    CROSS JOIN LATERAL (SELECT (l.created_at AT TIME ZONE :tz)::date AS d) ld
+    CROSS JOIN LATERAL (VALUES (greatest(ld.d, win.first_day), 1, CASE WHEN ld.d >= win.first_day THEN 1 ELSE 0 END),
+                               (ld.d + 30, -1, 0)) AS e (day, delta, on_day)
+    WHERE s.is_active AND e.day <= win.last_day
+    GROUP BY l.assigned_seller_id, l.tenant_id, e.day
     UNION ALL
-    SELECT l.assigned_seller_id, l.tenant_id, (l.converted_at AT TIME ZONE :tz)::date, 0, 0, 0, 0, 0, 0,
-           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 1
+    SELECT l.assigned_seller_id, l.tenant_id, e.day, 0, 0, 0, 0, 0, 0,
+           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, sum(e.on_day), 0, sum(e.delta)
     FROM win
     CROSS JOIN sellers s
-    JOIN leads l ON l.assigned_seller_id = s.id AND l.converted_at >= win.leads_ws AND l.converted_at < win.eff_end
-    WHERE s.is_active
+    JOIN leads l ON l.assigned_seller_id = s.id AND l.tenant_id = s.tenant_id
+                AND l.converted_at >= win.leads_ws AND l.converted_at < win.eff_end
+    CROSS JOIN LATERAL (SELECT (l.converted_at AT TIME ZONE :tz)::date AS d) ld
+    CROSS JOIN LATERAL (VALUES (greatest(ld.d, win.first_day), 1, CASE WHEN ld.d >= win.first_day THEN 1 ELSE 0 END),
+                               (ld.d + 30, -1, 0)) AS e (day, delta, on_day)
+    WHERE s.is_active AND e.day <= win.last_day
+    GROUP BY l.assigned_seller_id, l.tenant_id, e.day
 ),
+
 per_day AS (
     -- facts of a seller under another tenant (bad rows) form groups without a grid row: dropped below
     SELECT f.seller_id, f.tenant_id, f.day, max(f.grid) AS grid,
@@ -313,7 +333,8 @@ per_day AS (
            sum(f.active) AS active, sum(f.engaged) AS engaged, sum(f.chat) AS chat,
            sum(f.received) AS received, sum(f.sent) AS sent, sum(f.replies) AS replies,
            max(f.avg_min) AS avg_min, max(f.median_min) AS median_min, max(f.p90_min) AS p90_min,
-           max(f.first_min) AS first_min, sum(f.generated) AS generated, sum(f.converted) AS converted
+           max(f.first_min) AS first_min, sum(f.generated) AS generated, sum(f.converted) AS converted,
+           sum(f.generated_30d) AS generated_30d_delta, sum(f.converted_30d) AS converted_30d_delta
     FROM facts f
     GROUP BY f.seller_id, f.tenant_id, f.day
 ),
@@ -323,12 +344,10 @@ running AS (
            sum(d.unanswered) OVER upto AS conversations_unanswered,
            sum(d.hot) OVER upto AS hot_leads_open,
            sum(d.followup) OVER upto AS follow_ups_due,
-           sum(d.generated) OVER last30 AS generated_30d,
-           sum(d.converted) OVER last30 AS converted_30d
+           sum(d.generated_30d_delta) OVER upto AS generated_30d,
+           sum(d.converted_30d_delta) OVER upto AS converted_30d
     FROM per_day d
-    WINDOW upto AS (PARTITION BY d.seller_id, d.tenant_id ORDER BY d.day ROWS UNBOUNDED PRECEDING),
-           last30 AS (PARTITION BY d.seller_id, d.tenant_id ORDER BY d.day
-                      RANGE BETWEEN interval '29 days' PRECEDING AND CURRENT ROW)
+    WINDOW upto AS (PARTITION BY d.seller_id, d.tenant_id ORDER BY d.day ROWS UNBOUNDED PRECEDING)
 ),
 scored AS (
     SELECT r.*,
