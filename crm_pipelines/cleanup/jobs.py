@@ -102,6 +102,36 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
             },
         )
 
+    @dg.op(
+        retry_policy=retry,
+        description="Recount seller_conversation_counts (conversations_total's per-month counts, kept "
+        "by triggers) from conversations: folds the triggers' rows and corrects any the triggers missed.",
+    )
+    def rebuild_conversation_counts(
+        context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource
+    ) -> dg.Output[int]:
+        with retry_only_transient(), postgres.begin() as conn:
+            conn.execute(_sql("lock_conversation_counts.sql"))
+            keys, folded, corrected = conn.execute(_sql("rebuild_conversation_counts.sql")).one()
+        if corrected:
+            # Only a bypassed trigger leaves a wrong count: seller_metrics computed since then
+            # carried a wrong conversations_total for these sellers (fixed by re-materializing).
+            context.log.warning(
+                f"seller_conversation_counts was wrong for {corrected} (seller, month) keys and has "
+                "been corrected: were the triggers on conversations disabled or bypassed "
+                "(session_replication_role = replica, a restore without triggers)? Re-materialize "
+                "seller_metrics for the days since then."
+            )
+        return dg.Output(
+            corrected,
+            metadata={
+                "table": "seller_conversation_counts",
+                "keys": keys,
+                "rows_folded": folded,
+                "corrected": corrected,
+            },
+        )
+
     def _delete_days(
         context: dg.OpExecutionContext,
         plan: CleanupPlan,
@@ -240,6 +270,7 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
         daily_reports: int,
         cache_keys: int,
         runs: int,
+        counts_corrected: int,
     ) -> dg.Output[dict]:
         removed = {
             "notifications": notifications,
@@ -250,14 +281,18 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
             "dagster_runs": runs,
         }
         context.log.info(f"cleanup removed {removed}")
-        return dg.Output(removed, metadata={**removed, "total": sum(removed.values())})
+        return dg.Output(
+            removed,
+            metadata={**removed, "total": sum(removed.values()), "conversation_counts_corrected": counts_corrected},
+        )
 
     @dg.job(
         name=JOB_NAME,
         executor_def=dg.in_process_executor,
         tags=one_at_a_time(JOB_NAME),
         description="Remove expired notifications, archive idle conversations, drop data past its "
-        "retention and prune Dagster's run history, in short batches.",
+        "retention and prune Dagster's run history, in short batches; recount the per-seller "
+        "conversation counts seller_metrics reads.",
     )
     def cleanup_job():
         plan = cleanup_plan()
@@ -268,6 +303,7 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
             daily_reports=delete_old_daily_reports(plan),
             cache_keys=remove_stale_metric_cache(plan),
             runs=prune_dagster_runs(plan),
+            counts_corrected=rebuild_conversation_counts(plan),
         )
 
     return cleanup_job

@@ -1,7 +1,7 @@
 -- One batch: active conversations idle since before :cutoff (no message since, or never one and
 -- created before) become 'archived'. FOR UPDATE re-checks the row's current version, so a
 -- conversation that just got a new message is left active. Batching as in
--- delete_expired_notifications.sql. Index: conversations_active_last_message_idx (partial on
+-- delete_expired_notifications.sql. Index: conversations_active_covering_idx (partial on
 -- status = 'active'; it holds the NULLs too).
 WITH archived AS (
     UPDATE conversations

@@ -8,7 +8,7 @@
 -- statistics say: as a plain NOT EXISTS, PostgreSQL hashed the whole table when it knew it large,
 -- and with statistics taken while it was empty it compared every candidate with every
 -- notification: 71 s for 19,000 follow-ups). ON CONFLICT still settles a race between two checks.
--- Index: conversations_active_last_message_idx (partial, status = 'active'), notifications_pkey.
+-- Index: conversations_active_covering_idx (partial, status = 'active'), notifications_pkey.
 INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id,
                            related_entity_type, related_entity_id, metadata, created_at, expires_at)
 SELECT x.id,

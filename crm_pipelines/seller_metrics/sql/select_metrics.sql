@@ -29,6 +29,9 @@ WITH win AS NOT MATERIALIZED (
     SELECT CAST(:start_date AS date) AS first_day,
            least(CAST(:end_date AS date) - 1, (CAST(:now AS timestamptz) AT TIME ZONE :tz)::date) AS last_day,
            CAST(:start_date AS timestamp) AT TIME ZONE :tz AS ws,
+           -- the UTC month the window starts in (seller_conversation_counts' key), as a date and an instant
+           date_trunc('month', CAST(:start_date AS timestamp) AT TIME ZONE :tz AT TIME ZONE 'UTC')::date AS ws_month,
+           date_trunc('month', CAST(:start_date AS timestamp) AT TIME ZONE :tz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS ws_month_start,
            least(CAST(:end_date AS timestamp) AT TIME ZONE :tz, CAST(:now AS timestamptz)) AS eff_end,
            -- conversion_rate looks at the 30 local days ending D
            (CAST(:start_date AS date) - 29)::timestamp AT TIME ZONE :tz AS leads_ws,
@@ -209,15 +212,21 @@ facts AS (
     CROSS JOIN generate_series(0, win.last_day - win.first_day) AS i
     WHERE s.is_active
     UNION ALL
-    -- conversations_total: created before the window, counted from its first day on (one
-    -- index-only count per seller, sql/005's index)
-    SELECT s.id, s.tenant_id, win.first_day, 0, n.before_window, 0, 0, 0, 0,
+    -- conversations_total: created before the window, counted from its first day on: the
+    -- months before the window's UTC month from seller_conversation_counts (sql/009, kept by
+    -- triggers, a dozen rows a seller-year), that month up to the window from the index
+    SELECT s.id, s.tenant_id, win.first_day, 0, coalesce(k.months, 0) + n.this_month, 0, 0, 0, 0,
            0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
     FROM win
     CROSS JOIN sellers s
     CROSS JOIN LATERAL (
-        SELECT count(*) AS before_window FROM conversations c
-        WHERE c.assigned_seller_id = s.id AND c.tenant_id = s.tenant_id AND c.created_at < win.ws
+        SELECT sum(k.conversations) AS months FROM seller_conversation_counts k
+        WHERE k.seller_id = s.id AND k.tenant_id = s.tenant_id AND k.month < win.ws_month
+    ) k
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS this_month FROM conversations c
+        WHERE c.assigned_seller_id = s.id AND c.tenant_id = s.tenant_id
+          AND c.created_at >= win.ws_month_start AND c.created_at < win.ws
     ) n
     WHERE s.is_active
     UNION ALL
@@ -297,32 +306,36 @@ facts AS (
     GROUP BY r.seller_id, r.tenant_id, r.day
     UNION ALL
     -- leads generated / converted on D, and over the 30 local days ending D (conversion rate) as
-    -- events: a lead of local day L counts from max(L, first day) (+1) until L + 30 (-1), summed
-    -- from the window's first day on like the states above, so the 29 days before the window
-    -- never become rows of their own. Counted per seller and day, index-only (sql/008).
-    SELECT l.assigned_seller_id, l.tenant_id, e.day, 0, 0, 0, 0, 0, 0,
-           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, sum(e.on_day), 0, sum(e.delta), 0
+    -- events: the leads of local day L count from max(L, first day) (+n) until L + 30 (-n),
+    -- summed from the window's first day on like the states above, so that the 29 days before
+    -- the window never become rows of their own. Read per seller, index-only (sql/008).
+    SELECT g.seller_id, g.tenant_id, e.day, 0, 0, 0, 0, 0, 0,
+           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL,
+           sum(e.on_day * g.generated), sum(e.on_day * g.converted),
+           sum(e.delta * g.generated), sum(e.delta * g.converted)
     FROM win
-    CROSS JOIN sellers s
-    JOIN leads l ON l.assigned_seller_id = s.id AND l.tenant_id = s.tenant_id
-                AND l.created_at >= win.leads_ws AND l.created_at < win.eff_end
-    CROSS JOIN LATERAL (SELECT (l.created_at AT TIME ZONE :tz)::date AS d) ld
-    CROSS JOIN LATERAL (VALUES (greatest(ld.d, win.first_day), 1, CASE WHEN ld.d >= win.first_day THEN 1 ELSE 0 END),
-                               (ld.d + 30, -1, 0)) AS e (day, delta, on_day)
-    WHERE s.is_active AND e.day <= win.last_day
-    GROUP BY l.assigned_seller_id, l.tenant_id, e.day
-    UNION ALL
-    SELECT l.assigned_seller_id, l.tenant_id, e.day, 0, 0, 0, 0, 0, 0,
-           0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, sum(e.on_day), 0, sum(e.delta)
-    FROM win
-    CROSS JOIN sellers s
-    JOIN leads l ON l.assigned_seller_id = s.id AND l.tenant_id = s.tenant_id
-                AND l.converted_at >= win.leads_ws AND l.converted_at < win.eff_end
-    CROSS JOIN LATERAL (SELECT (l.converted_at AT TIME ZONE :tz)::date AS d) ld
-    CROSS JOIN LATERAL (VALUES (greatest(ld.d, win.first_day), 1, CASE WHEN ld.d >= win.first_day THEN 1 ELSE 0 END),
-                               (ld.d + 30, -1, 0)) AS e (day, delta, on_day)
-    WHERE s.is_active AND e.day <= win.last_day
-    GROUP BY l.assigned_seller_id, l.tenant_id, e.day
+    CROSS JOIN (
+        SELECT l.assigned_seller_id AS seller_id, l.tenant_id, (l.created_at AT TIME ZONE :tz)::date AS day,
+               count(*) AS generated, 0 AS converted
+        FROM win
+        CROSS JOIN sellers s
+        JOIN leads l ON l.assigned_seller_id = s.id AND l.tenant_id = s.tenant_id
+                    AND l.created_at >= win.leads_ws AND l.created_at < win.eff_end
+        WHERE s.is_active
+        GROUP BY 1, 2, 3
+        UNION ALL
+        SELECT l.assigned_seller_id, l.tenant_id, (l.converted_at AT TIME ZONE :tz)::date, 0, count(*)
+        FROM win
+        CROSS JOIN sellers s
+        JOIN leads l ON l.assigned_seller_id = s.id AND l.tenant_id = s.tenant_id
+                    AND l.converted_at >= win.leads_ws AND l.converted_at < win.eff_end
+        WHERE s.is_active
+        GROUP BY 1, 2, 3
+    ) g
+    CROSS JOIN LATERAL (VALUES (greatest(g.day, win.first_day), 1, CASE WHEN g.day >= win.first_day THEN 1 ELSE 0 END),
+                               (g.day + 30, -1, 0)) AS e (day, delta, on_day)
+    WHERE e.day <= win.last_day
+    GROUP BY g.seller_id, g.tenant_id, e.day
 ),
 
 per_day AS (
