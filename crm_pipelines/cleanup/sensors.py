@@ -29,6 +29,7 @@ LABELS = {
     "old_seller_metrics": "old seller_metrics",
     "old_daily_reports": "old daily_reports",
     "old_dagster_runs": "old Dagster runs",
+    "unfolded_conversation_counts": "conversation counts to fold",
 }
 
 

@@ -11,8 +11,10 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 import pytest
+import sqlalchemy as sa
 
 from crm_pipelines.cleanup.definitions import build_defs
+from crm_pipelines.cleanup.jobs import build_cleanup_job
 from crm_pipelines_tests.notifications import crm_data as crm
 
 
@@ -58,6 +60,27 @@ def test_cleanup_sensor_runs_only_when_something_is_past_retention(db, settings,
 
     again = _tick(settings, instance, resources, cursor=due.cursor)
     assert again.run_requests == [] and "idle conversations; already requested" in again.skip_message
+
+
+def test_conversation_counts_of_a_past_month_left_unfolded_start_a_cleanup(db, settings, resources, instance):
+    tenant_id = crm.tenant(db, "Acme")
+    ana, bea = crm.seller(db, tenant_id, "Ana"), crm.seller(db, tenant_id, "Bea")
+    crm.conversation(db, tenant_id, ana, "old", datetime.now(timezone.utc) - timedelta(days=40), status="closed")
+    quiet = _tick(settings, instance, resources)
+    assert quiet.run_requests == []
+
+    # reassigned: -1 for Ana's month beside her +1, a second row for that key
+    with db.begin() as conn:
+        conn.execute(sa.text("UPDATE conversations SET assigned_seller_id = :b"), {"b": bea})
+    due = _tick(settings, instance, resources)
+    assert len(due.run_requests) == 1
+    assert json.loads(due.cursor)["pending"]["unfolded_conversation_counts"] is True
+    again = _tick(settings, instance, resources, cursor=due.cursor)
+    assert "conversation counts to fold; already requested" in again.skip_message
+
+    build_cleanup_job(settings).execute_in_process(resources=resources)
+    after = _tick(settings, instance, resources)
+    assert after.run_requests == [] and not json.loads(after.cursor)["pending"]["unfolded_conversation_counts"]
 
 
 @pytest.mark.parametrize(

@@ -16,4 +16,10 @@ SELECT
         AS old_seller_metrics,
     (CAST(:reports_cutoff_day AS date) IS NOT NULL
      AND EXISTS (SELECT 1 FROM daily_reports WHERE report_date < CAST(:reports_cutoff_day AS date)))
-        AS old_daily_reports;
+        AS old_daily_reports,
+    -- the triggers' rows of seller_conversation_counts for past months not yet folded into one
+    -- per key (a reassignment, or the month that just ended); the rebuild folds them
+    EXISTS (SELECT 1 FROM seller_conversation_counts
+            WHERE month < date_trunc('month', CAST(:now AS timestamptz) AT TIME ZONE 'UTC')::date
+            GROUP BY seller_id, tenant_id, month HAVING count(*) > 1)
+        AS unfolded_conversation_counts;
