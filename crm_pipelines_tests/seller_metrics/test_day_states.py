@@ -151,3 +151,22 @@ def test_an_empty_day_gives_every_active_seller_a_row_of_zeros_and_nulls(world, 
             "avg_response_time_minutes", "median_response_time_minutes", "p90_response_time_minutes",
             "first_response_time_minutes", "engagement_rate", "conversion_rate", "rank_position"))
         assert row["activity_level"] == "inactive"
+
+
+def test_a_waiting_customer_stays_unanswered_through_a_day_of_bot_lines_only(world, db, settings):
+    # waiting since 03-09 10:00; on 03-10 only the bot writes: still the customer's turn
+    waiting = world.conversation(1, A, "2025-03-09 09:00")
+    world.message(waiting, "customer", "2025-03-09 10:00")
+    world.message(waiting, "bot", "2025-03-10 09:00")
+    world.message(waiting, "system", "2025-03-10 09:05")
+    # the same without the bot lines, for B: never touched on 03-10
+    quiet = world.conversation(1, B, "2025-03-09 09:00")
+    world.message(quiet, "customer", "2025-03-09 10:00")
+
+    for first in ("2025-03-10", "2025-03-09"):  # a one-day window, and one whose history is inside
+        rows = compute(db, settings, first, "2025-03-10")
+        a, b = rows[(A, day("2025-03-10"))], rows[(B, day("2025-03-10"))]
+        assert (a["conversations_unanswered"], b["conversations_unanswered"]) == (1, 1)
+        # active on the day (the bot wrote), but nothing received, sent or answered
+        assert (a["conversations_active"], a["messages_received"], a["messages_sent"], a["replies"]) == (1, 0, 0, 0)
+        assert a["engagement_rate"] == 0 and b["conversations_active"] == 0

@@ -67,14 +67,15 @@ win_msgs AS (
 ),
 
 -- Where a conversation stood when the window opened, for the conversations that existed before
--- it and have customer/seller messages in it (their history decides which turn a reply in the
--- window answers): its last customer/seller message, and when that is the customer's, when the
--- open turn started. Index-only scans of messages_conversation_turns_idx (sql/006).
+-- it and have messages in it (their history decides which turn a reply in the window answers):
+-- its last customer/seller message, and when that is the customer's, when the open turn started.
+-- Index-only scans of messages_conversation_turns_idx (sql/006). A conversation with only bot or
+-- system lines in the window is looked up here too: its state before the window is what counts
+-- for it (the same as for an untouched one, below).
 touched AS (
-    SELECT DISTINCT w.conversation_id, w.tenant_id, w.conversation_created_at AS created_at,
-           w.conversation_status AS status, w.assigned_seller_id
-    FROM win_msgs w, win
-    WHERE w.sender_type IN ('customer', 'seller') AND w.conversation_created_at < win.ws
+    SELECT c.conversation_id, c.tenant_id, c.created_at, c.status, c.assigned_seller_id
+    FROM win_convs c, win
+    WHERE c.created_at < win.ws
 ),
 prior AS (
     SELECT cc.conversation_id, cc.tenant_id, cc.created_at AS conversation_created_at,
