@@ -16,8 +16,9 @@
 -- its conversation), so that a plan built on poor estimates (freshly loaded tables) stays linear.
 --
 -- Cost of a one-day refresh (today's, every 15 minutes): the day's messages, one index-only probe
--- per conversation they touch and per active conversation (sql/006), one index-only count per
--- seller, and the open leads; not the year of messages behind them.
+-- per conversation they touch and per active conversation (sql/006), per seller a dozen rows of
+-- seller_conversation_counts (sql/009) and an index-only count of the current month's
+-- conversations, the open leads and the last 30 days' leads; not the history behind them.
 --
 -- Bad source rows never stop the others: messages of an unknown sender type are ignored; a
 -- seller message whose seller_id is no active seller of its tenant still answers the customer's
