@@ -35,10 +35,10 @@ def judge_targets(result: dict[str, Any]) -> list[dict[str, Any]]:
         _target("one day for all sellers under 1 s of SQL" + at_scale,
                 day["bare_sql"]["median_seconds"], "s",
                 day["bare_sql"]["median_seconds"] < ONE_DAY_SQL_SECONDS),
-        _target(f"one-run backfill within {BACKFILL_VS_BARE:g}x of the bare SQL", round(vs_bare, 2), "x",
-                vs_bare <= BACKFILL_VS_BARE),
+        _target(f"one-run backfill within {BACKFILL_VS_BARE:g}x of the bare SQL" + at_scale,
+                round(vs_bare, 2), "x", vs_bare <= BACKFILL_VS_BARE),
         _target(f"one-run backfill at least {BACKFILL_VS_ORIGINAL:g}x faster than the original "
-                "(extrapolated)",
+                "(extrapolated)" + at_scale,
                 round(vs_original, 1), "x", vs_original >= BACKFILL_VS_ORIGINAL),
         _target(f"peak memory of every Dagster run process under {PEAK_MEMORY_MB} MB", max(peaks), "MB",
                 max(peaks) < PEAK_MEMORY_MB),
