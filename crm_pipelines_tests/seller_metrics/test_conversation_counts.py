@@ -30,6 +30,13 @@ def recorded(engine: sa.Engine) -> dict[tuple, int]:
     return {(t, s, m): n for t, s, m, n in rows}
 
 
+def rows_written(engine: sa.Engine, **key) -> int:
+    """How many rows the triggers wrote (for the key given, or in all)."""
+    where = " AND ".join(f"{name} = :{name}" for name in key) or "true"
+    with engine.begin() as conn:
+        return conn.execute(sa.text(f"SELECT count(*) FROM seller_conversation_counts WHERE {where}"), key).scalar()
+
+
 def _world(db) -> CRMWorld:
     w = CRMWorld(db)
     w.tenant("Clínica")
@@ -49,7 +56,9 @@ def test_triggers_keep_the_count_through_inserts_reassignments_moves_and_deletes
 
     w.reassign(first, BEA)                                   # Feb: Ana 1, Bea 1
     w._run("UPDATE conversations SET created_at = '2025-04-02 10:00+00' WHERE id = :c", c=late)  # re-dated
+    before = rows_written(db)
     w._run("UPDATE conversations SET status = 'closed', last_message_time = now()")  # no effect
+    assert rows_written(db) == before  # the UPDATE trigger's WHEN kept it from being called
     assert recorded(db) == {(1, ANA, FEB): 1, (1, BEA, FEB): 1, (1, BEA, APR): 1}
 
     w._run("UPDATE conversations SET tenant_id = 2 WHERE id = :c", c=first)  # moved to another tenant
@@ -58,10 +67,10 @@ def test_triggers_keep_the_count_through_inserts_reassignments_moves_and_deletes
     w._run("INSERT INTO conversations (id, tenant_id, customer_name, assigned_seller_id, created_at) "
            "SELECT gen_random_uuid(), 1, 'Cliente', :s, '2025-03-05 12:00+00' FROM generate_series(1, 50)", s=ANA)
     assert recorded(db) == {(1, ANA, FEB): 1, (2, BEA, FEB): 1, (1, ANA, MAR): 50}
+    assert rows_written(db, seller_id=ANA, month=MAR) == 1
 
     w._run("TRUNCATE conversations CASCADE")
-    with db.begin() as conn:
-        assert conn.execute(sa.text("SELECT count(*) FROM seller_conversation_counts")).scalar() == 0
+    assert rows_written(db) == 0
 
 
 def test_conversations_total_adds_the_months_before_and_the_window_month_itself(db, settings):
@@ -103,8 +112,7 @@ def test_cleanup_rebuild_folds_the_rows_and_corrects_what_bypassed_the_triggers(
            for e in result.all_events if e.is_successful_output}["rebuild_conversation_counts"]
     assert (out["keys"], out["rows_folded"], out["corrected"]) == (2, 3, 1)
     assert recorded(db) == {(1, ANA, FEB): 3, (1, BEA, FEB): 1}
-    with db.begin() as conn:  # one row per key now
-        assert conn.execute(sa.text("SELECT count(*) FROM seller_conversation_counts")).scalar() == 2
+    assert rows_written(db) == 2  # one row per key now
     assert [m for m in warnings if "seller_conversation_counts was wrong for 1 (seller, month) keys" in m]
     assert compute(db, settings, "2025-03-10")[(BEA, day("2025-03-10"))]["conversations_total"] == 1
 
