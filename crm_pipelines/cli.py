@@ -24,19 +24,51 @@ def main() -> None:
     """A sales CRM's background work on Dagster: metrics, reports, notifications, cleanup."""
 
 
+def _where(settings: Settings, postgres) -> str:
+    return "embedded PostgreSQL" if settings.embedded_postgres else postgres.safe_dsn
+
+
 @main.command("init-db")
-def init_db() -> None:
-    """Create or update the schema (applies the new files of sql/, once each)."""
-    from crm_pipelines.db.migrate import migrate
+@click.option("--plan", "show_plan", is_flag=True,
+              help="print every statement init-db would run, CRM-side ones marked [CRM]; change nothing")
+def init_db(show_plan: bool = False) -> None:
+    """Check the CRM's tables, then create or update our schema (CRM_PIPELINES_SCHEMA).
+
+    Exits 2, changing nothing, when the CRM's tables lack what CRM_SOURCE needs."""
+    from crm_pipelines.db.migrate import PreflightFailed, migrate, plan
+    from crm_pipelines.db.schemas import Schemas
+    from crm_pipelines.db.unreachable import database_errors
     from crm_pipelines.resources.build import postgres_for_cli
 
     settings = _settings()
     postgres = postgres_for_cli(settings)
-    result = migrate(postgres.engine)
-    where = "embedded PostgreSQL" if settings.embedded_postgres else postgres.safe_dsn
+    where = _where(settings, postgres)
+    schemas = Schemas.from_settings(settings)
+    try:
+        with database_errors(where):
+            if show_plan:
+                steps = plan(postgres.engine, schemas, settings.crm_source)
+                for step in steps:
+                    for statement in step.describe():
+                        click.echo(statement + ";\n")
+                click.echo(f"-- {len(steps)} steps on {where}; nothing was changed (--plan)")
+                return
+            result = migrate(postgres.engine, schemas, settings.crm_source)
+    except PreflightFailed as failed:
+        click.echo(f"init-db: the CRM's tables in schema {schemas.crm!r} on {where} lack what "
+                   f"CRM_SOURCE={settings.crm_source} needs; nothing was changed:", err=True)
+        for problem in failed.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(2)
+    if result.created_crm_tables:
+        click.echo(f"created the CRM's tables in schema {schemas.crm} (the database was empty)")
+    for statement in result.moved:
+        click.echo(f"moved: {statement}")
     for name in result.applied:
         click.echo(f"applied {name}")
-    click.echo(f"schema up to date on {where} ({len(result.applied)} applied, "
+    for name in result.indexes_built:
+        click.echo(f"built index {schemas.crm}.{name} (concurrently)")
+    click.echo(f"schema {schemas.pipelines} up to date on {where} ({len(result.applied)} applied, "
                f"{len(result.already_applied)} already there)")
 
 
@@ -55,28 +87,36 @@ def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, max_dail
     """Fill the database with realistic, deterministic demo data."""
     import sqlalchemy as sa
 
-    from crm_pipelines.db.migrate import migrate
+    from crm_pipelines.db.migrate import PreflightFailed, migrate
+    from crm_pipelines.db.schemas import Schemas
+    from crm_pipelines.db.unreachable import database_errors
     from crm_pipelines.demo.seed import SeedError, seed_demo
     from crm_pipelines.resources.build import postgres_for_cli
 
     settings = _settings()
-    engine = postgres_for_cli(settings).engine
-    migrate(engine)
-    if if_empty:
-        with engine.connect() as conn:
-            if conn.execute(sa.text("SELECT count(*) FROM tenants")).scalar():
-                click.echo("demo data already there (--if-empty): nothing to do")
-                return
+    postgres = postgres_for_cli(settings)
+    engine = postgres.engine
     try:
         now = datetime.fromisoformat(now_text) if now_text else datetime.now(timezone.utc)
     except ValueError:
         raise click.ClickException(f"--now={now_text!r} is not an ISO timestamp") from None
-    try:
-        result = seed_demo(engine, tenants=tenants, sellers=sellers, days=days, seed=seed, now=now,
-                           timezone=settings.crm_timezone, replace=replace,
-                           max_daily_conversations=max_daily_conversations)
-    except SeedError as err:
-        raise click.ClickException(str(err)) from None
+    with database_errors(_where(settings, postgres)):
+        try:
+            migrate(engine, Schemas.from_settings(settings), settings.crm_source)
+        except PreflightFailed as failed:
+            raise click.ClickException("the CRM's tables lack what CRM_SOURCE needs (run `crm-pipelines "
+                                       "init-db` for the list): " + failed.problems[0]) from None
+        if if_empty:
+            with engine.connect() as conn:
+                if conn.execute(sa.text("SELECT count(*) FROM tenants")).scalar():
+                    click.echo("demo data already there (--if-empty): nothing to do")
+                    return
+        try:
+            result = seed_demo(engine, tenants=tenants, sellers=sellers, days=days, seed=seed, now=now,
+                               timezone=settings.crm_timezone, replace=replace,
+                               max_daily_conversations=max_daily_conversations)
+        except SeedError as err:
+            raise click.ClickException(str(err)) from None
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())
     click.echo(f"seeded {counts} in {result.seconds:.1f}s")
 

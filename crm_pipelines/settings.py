@@ -152,6 +152,15 @@ def _emails(name: str, raw: str) -> tuple[str, ...]:
     return tuple(parts)
 
 
+def _schema_name(name: str, raw: str) -> str:
+    """A PostgreSQL schema name; plain lower-case identifiers only, so that it can be written into
+    a search_path and into `SET SCHEMA` without quoting surprises."""
+    value = raw.strip()
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
+        raise SettingsError(f"{name}={raw!r} is not a schema name (lower-case letters, digits, _)")
+    return value
+
+
 def _secret(name: str, raw: str) -> str:
     return raw
 
@@ -166,6 +175,10 @@ class Settings:
 
     postgres_dsn: str | None = _setting("POSTGRES_DSN", None, _dsn, secret=True)
     redis_url: str | None = _setting("REDIS_URL", None, _redis_url, secret=True)
+    # Where the CRM's tables are, which CRM they are (SPEC 1), and the schema of everything we own.
+    crm_source: str = _setting("CRM_SOURCE", "spec", _choice("spec", "crmventas"))
+    crm_schema: str = _setting("CRM_SCHEMA", "public", _schema_name)
+    crm_pipelines_schema: str = _setting("CRM_PIPELINES_SCHEMA", "crm_pipelines", _schema_name)
     crm_timezone: str = _setting("CRM_TIMEZONE", "UTC", _timezone)
     enable_scheduled_tasks: bool = _setting("ENABLE_SCHEDULED_TASKS", True, _parse_bool)
     notification_check_interval_minutes: int = _setting(
@@ -248,6 +261,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
 
 
 def _check_together(settings: Settings) -> None:
+    if settings.crm_schema == settings.crm_pipelines_schema:
+        raise SettingsError(
+            f"CRM_PIPELINES_SCHEMA={settings.crm_pipelines_schema!r} is the CRM's own schema (CRM_SCHEMA): "
+            "the pipelines' tables need a schema of their own")
     if settings.smtp_enabled and settings.alert_email_from is None:
         raise SettingsError(f"SMTP_HOST={settings.smtp_host!r} is set but ALERT_EMAIL_FROM is not")
     if settings.smtp_password is not None and settings.smtp_user is None:

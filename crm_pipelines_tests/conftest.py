@@ -17,7 +17,8 @@ import redis as redis_lib
 import sqlalchemy as sa
 
 from crm_pipelines.db.migrate import migrate
-from crm_pipelines.resources.postgres import PostgresResource, dispose_engine
+from crm_pipelines.resources.build import postgres_for_cli
+from crm_pipelines.resources.postgres import create_crm_engine, dispose_engine
 from crm_pipelines.resources.redis import RedisResource
 from crm_pipelines.resources.socketio import SocketIOResource
 from crm_pipelines.settings import Settings, load_settings
@@ -28,8 +29,9 @@ from crm_pipelines_tests.support.socketio_server import SocketIOTestServer
 ADMIN_DSN = os.environ.get("TEST_POSTGRES_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_BASE = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379").rstrip("/")
 
+# The CRM's tables (public) and ours (crm_pipelines), as the default search_path resolves them.
 CRM_TABLES = ["messages", "leads", "conversations", "sellers", "tenants",
-              "seller_metrics", "notifications", "daily_reports"]
+              "seller_metrics", "notifications", "daily_reports", "notified_situations", "notification_outbox"]
 
 
 def _admin_engine() -> sa.Engine:
@@ -73,7 +75,7 @@ def _fresh_defs_state_storage() -> Iterator[None]:
 def pg_dsn() -> Iterator[str]:
     """A fresh database with the schema applied, dropped at the end of the session."""
     dsn = create_database()
-    engine = sa.create_engine(dsn, poolclass=sa.pool.NullPool)
+    engine = create_crm_engine(dsn, poolclass=sa.pool.NullPool)
     migrate(engine)
     engine.dispose()
     yield dsn
@@ -82,8 +84,8 @@ def pg_dsn() -> Iterator[str]:
 
 @pytest.fixture
 def db(pg_dsn: str) -> Iterator[sa.Engine]:
-    """The session's database, emptied before each test."""
-    engine = sa.create_engine(pg_dsn, poolclass=sa.pool.NullPool)
+    """The session's database, emptied before each test; connections see our schema, then the CRM's."""
+    engine = create_crm_engine(pg_dsn, poolclass=sa.pool.NullPool)
     with engine.begin() as conn:
         conn.execute(sa.text(f"TRUNCATE {', '.join(CRM_TABLES)} RESTART IDENTITY CASCADE"))
     yield engine
@@ -136,7 +138,7 @@ def settings(pg_dsn: str, redis_url: str, socketio_channel: str, tmp_path) -> Se
 def resources(settings: Settings) -> dict:
     """Resources as values (not EnvVar) for `materialize` / `execute_in_process`."""
     return {
-        "postgres": PostgresResource(dsn=settings.postgres_dsn),
+        "postgres": postgres_for_cli(settings),
         "redis": RedisResource(url=settings.redis_url, cache_ttl_minutes=settings.redis_cache_ttl_minutes,
                                notification_queue=settings.redis_notification_queue),
         "socketio": SocketIOResource(redis_url=settings.redis_url, channel=settings.socketio_channel),

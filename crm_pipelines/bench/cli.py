@@ -35,6 +35,8 @@ def bench_command(scale: str, dsn: str | None, repeat: int, rebuild: bool, as_js
     from crm_pipelines.bench.report import render
     from crm_pipelines.bench.runner import BenchOptions, run_benchmark
     from crm_pipelines.cli import _settings
+    from crm_pipelines.db.unreachable import database_errors
+    from crm_pipelines.settings import redact_url
 
     options = BenchOptions(scale=SCALES[scale], dsn=dsn, repeat=repeat, rebuild=rebuild)
     command = " ".join(["crm-pipelines bench", f"--scale {scale}"]
@@ -44,7 +46,10 @@ def bench_command(scale: str, dsn: str | None, repeat: int, rebuild: bool, as_js
         def log(text: str) -> None:
             click.echo(f"[{time.perf_counter() - started:6.1f}s] {text}", err=True)
 
-        result = run_benchmark(options, _settings(), log=log)
+        settings = _settings()
+        where = redact_url(dsn or settings.postgres_dsn) or "embedded PostgreSQL"
+        with database_errors(where):
+            result = run_benchmark(options, settings, log=log)
     except (BareSqlUnavailable, DagsterRunFailed) as err:
         raise click.ClickException(str(err)) from None
     result["command"] = command

@@ -21,6 +21,7 @@ from crm_pipelines.cleanup import jobs as cleanup_jobs
 from crm_pipelines.db.migrate import migrate
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.demo.seed import seed_demo
+from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines.settings import Settings
 
 # Bump when the data set's recipe changes, so old bench databases are rebuilt.
@@ -88,7 +89,7 @@ def prepare_dataset(scale: Scale, dsn: str, timezone: str, *, archive_days: int,
                     progress: bool = True, log=print) -> Dataset:
     """The bench database of `scale`, built if its marker is missing or different."""
     ensure_database(dsn)
-    engine = sa.create_engine(dsn, poolclass=sa.pool.NullPool)
+    engine = create_crm_engine(dsn, poolclass=sa.pool.NullPool)
     try:
         migrate(engine)
         wanted = {"version": DATASET_VERSION, "scale": scale.name, "tenants": scale.tenants,

@@ -23,6 +23,7 @@ from crm_pipelines.bench.original import compute_original
 from crm_pipelines.bench.scales import Scale
 from crm_pipelines.bench.targets import judge_targets
 from crm_pipelines.bench.timing import Timing, repeat
+from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines.settings import Settings
 
 METRICS_JOB = "seller_metrics_job"
@@ -46,7 +47,7 @@ def run_benchmark(options: BenchOptions, settings: Settings, log: Callable[[str]
     # The user's thresholds, pointed at the bench database and its days.
     settings = dataclasses.replace(settings, postgres_dsn=dataset.dsn, redis_url=None,
                                    metrics_start_date=dataset.first_day)
-    engine = sa.create_engine(dataset.dsn, poolclass=sa.pool.NullPool)
+    engine = create_crm_engine(dataset.dsn, poolclass=sa.pool.NullPool)
     try:
         with scratch_dagster_home() as home:
             env = child_environment(dataset.dsn, dataset.first_day, dataset.timezone, home)

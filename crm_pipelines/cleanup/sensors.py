@@ -15,11 +15,11 @@ from datetime import datetime, timezone
 
 import dagster as dg
 
+from crm_pipelines.automation import sensor_status
 from crm_pipelines.cleanup.plan import CleanupPlan
 from crm_pipelines.cleanup.run_history import has_prunable_runs
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.resources.postgres import PostgresResource
-from crm_pipelines.automation import sensor_status
 from crm_pipelines.settings import Settings
 
 LABELS = {

@@ -17,11 +17,11 @@ from datetime import datetime, timedelta, timezone
 
 import dagster as dg
 
+from crm_pipelines.automation import sensor_status
 from crm_pipelines.notifications.checks import DueSummary, count_performance_due, find_due, local_day
 from crm_pipelines.notifications.jobs import run_config_for
 from crm_pipelines.notifications.thresholds import CLOCK_RULES, Thresholds
 from crm_pipelines.resources.postgres import PostgresResource
-from crm_pipelines.automation import sensor_status
 from crm_pipelines.settings import Settings
 
 SELLER_METRICS = dg.AssetKey("seller_metrics")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import dagster as dg
 
+from crm_pipelines.automation import schedule_status
 from crm_pipelines.concurrency import one_at_a_time
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.reports.assets import build_daily_report_asset
 from crm_pipelines.reports.sensors import build_redelivery_sensor
-from crm_pipelines.automation import schedule_status
 from crm_pipelines.settings import Settings
 
 JOB_NAME = "daily_report_job"

@@ -9,10 +9,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import dagster as dg
 
+from crm_pipelines.automation import sensor_status
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.resources.postgres import PostgresResource
-from crm_pipelines.automation import sensor_status
 from crm_pipelines.settings import Settings
 
 SENSOR_NAME = "daily_report_redelivery_sensor"

@@ -25,9 +25,10 @@ def build_resources(settings: Settings) -> dict[str, Any]:
 
 
 def build_postgres(settings: Settings) -> PostgresResource:
+    schemas = {"crm_schema": settings.crm_schema, "pipelines_schema": settings.crm_pipelines_schema}
     if settings.postgres_dsn:
-        return PostgresResource(dsn=dg.EnvVar("POSTGRES_DSN"))
-    return PostgresResource(embedded_home=str(settings.dagster_home))
+        return PostgresResource(dsn=dg.EnvVar("POSTGRES_DSN"), **schemas)
+    return PostgresResource(embedded_home=str(settings.dagster_home), **schemas)
 
 
 def build_redis(settings: Settings) -> RedisResource:
@@ -47,6 +48,7 @@ def build_socketio(settings: Settings) -> SocketIOResource:
 
 def postgres_for_cli(settings: Settings) -> PostgresResource:
     """Outside a Dagster run (CLI, tests) the DSN is passed as a value, not an EnvVar."""
+    schemas = {"crm_schema": settings.crm_schema, "pipelines_schema": settings.crm_pipelines_schema}
     if settings.postgres_dsn:
-        return PostgresResource(dsn=settings.postgres_dsn)
-    return PostgresResource(embedded_home=str(settings.dagster_home))
+        return PostgresResource(dsn=settings.postgres_dsn, **schemas)
+    return PostgresResource(embedded_home=str(settings.dagster_home), **schemas)

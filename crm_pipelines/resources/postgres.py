@@ -12,33 +12,44 @@ import dagster as dg
 import sqlalchemy as sa
 from pydantic import PrivateAttr
 
+from crm_pipelines.db.schemas import DEFAULT_SCHEMAS, Schemas
 from crm_pipelines.settings import redact_url
 
-# One engine per DSN and process, shared by every op and asset of a run (and by the in-process
-# executor's steps): a pool per resource instance would open a connection set per step.
-_ENGINES: dict[str, sa.Engine] = {}
+# One engine per DSN, schemas and process, shared by every op and asset of a run (and by the
+# in-process executor's steps): a pool per resource instance would open a connection set per step.
+_ENGINES: dict[tuple[str, Schemas], sa.Engine] = {}
 _ENGINES_LOCK = threading.Lock()
 
 
-def engine_for(dsn: str) -> sa.Engine:
+def engine_for(dsn: str, schemas: Schemas = DEFAULT_SCHEMAS) -> sa.Engine:
     with _ENGINES_LOCK:
-        engine = _ENGINES.get(dsn)
+        engine = _ENGINES.get((dsn, schemas))
         if engine is None:
-            engine = sa.create_engine(
-                _with_driver(dsn),
+            engine = create_crm_engine(
+                dsn,
+                schemas,
                 pool_size=5,
                 max_overflow=5,
                 pool_pre_ping=True,  # a dropped connection is replaced, not handed to a step
-                hide_parameters=True,  # bound values never reach an exception message or log
             )
-            _ENGINES[dsn] = engine
+            _ENGINES[(dsn, schemas)] = engine
         return engine
 
 
+def create_crm_engine(dsn: str, schemas: Schemas = DEFAULT_SCHEMAS, **kwargs: Any) -> sa.Engine:
+    """An engine whose every connection has the fixed search_path of `schemas` (db/schemas.py);
+    bound values never reach an exception message or a log (hide_parameters)."""
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    connect_args["options"] = (connect_args.get("options", "") + " " + schemas.connect_options).strip()
+    return sa.create_engine(_with_driver(dsn), connect_args=connect_args, hide_parameters=True, **kwargs)
+
+
 def dispose_engine(dsn: str) -> None:
+    """Close every pool of `dsn` (whatever its schemas): the database is about to go away."""
     with _ENGINES_LOCK:
-        engine = _ENGINES.pop(dsn, None)
-    if engine is not None:
+        keys = [key for key in _ENGINES if key[0] == dsn]
+        engines = [_ENGINES.pop(key) for key in keys]
+    for engine in engines:
         engine.dispose()
 
 
@@ -56,16 +67,22 @@ class PostgresResource(dg.ConfigurableResource):
 
     dsn: str | None = None
     embedded_home: str | None = None
+    crm_schema: str = DEFAULT_SCHEMAS.crm
+    pipelines_schema: str = DEFAULT_SCHEMAS.pipelines
 
     _dsn: str | None = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._dsn = self.resolve_dsn()
-        engine_for(self._dsn)
+        engine_for(self._dsn, self.schemas)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._dsn is not None:
             dispose_engine(self._dsn)
+
+    @property
+    def schemas(self) -> Schemas:
+        return Schemas(crm=self.crm_schema, pipelines=self.pipelines_schema)
 
     def resolve_dsn(self) -> str:
         if self._dsn is not None:
@@ -80,7 +97,7 @@ class PostgresResource(dg.ConfigurableResource):
 
     @property
     def engine(self) -> sa.Engine:
-        return engine_for(self.resolve_dsn())
+        return engine_for(self.resolve_dsn(), self.schemas)
 
     @property
     def safe_dsn(self) -> str:

@@ -7,9 +7,9 @@ from datetime import datetime, time, timedelta
 
 import dagster as dg
 
+from crm_pipelines.automation import schedule_status
 from crm_pipelines.concurrency import one_at_a_time
 from crm_pipelines.partitions import daily_partitions
-from crm_pipelines.automation import schedule_status
 from crm_pipelines.settings import Settings
 
 JOB_NAME = "seller_metrics_job"
