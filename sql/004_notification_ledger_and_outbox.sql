@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS notified_situations (
     type         text NOT NULL,
     notified_at  timestamptz NOT NULL
 );
+-- cleanup_sensor's question: any situation notified before the retention (it may have ended)?
+CREATE INDEX IF NOT EXISTS notified_situations_notified_at_idx ON notified_situations (notified_at);
 
 -- Notifications committed but not yet sent (SPEC 4): a row is written in the same statement as
 -- its notification and deleted once Redis took its event; a check sends what an earlier one

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
 from crm_pipelines.bench.timing import Timing, repeat
+from crm_pipelines.db.schemas import DEFAULT_SCHEMAS
 from crm_pipelines.settings import PROJECT_ROOT, Settings
 
 SELECT_FILE = PROJECT_ROOT / "crm_pipelines" / "seller_metrics" / "sql" / "select_metrics.sql"
@@ -62,7 +63,8 @@ def bare_params(names: list[str], settings: Settings, start: date, end: date,
 def time_bare_select(libpq_dsn: str, sql: str, params: dict[str, Any], times: int,
                      keep_rows: bool = False) -> tuple[Timing, list[dict[str, Any]]]:
     """Median time of computing every row into a temp table; the rows of the last run if asked."""
-    conn = psycopg2.connect(libpq_dsn)
+    # The bench database is built with the default schemas (its tables in crm_pipelines, the CRM's in public).
+    conn = psycopg2.connect(libpq_dsn, options=DEFAULT_SCHEMAS.connect_options)
     try:
         with conn.cursor() as cur:
             if TUNING_FILE.exists():

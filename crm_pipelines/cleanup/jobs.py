@@ -57,31 +57,31 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
 
     @dg.op(
         retry_policy=retry,
-        description="Delete notifications past expires_at (or, without it, "
-        "older than NOTIFICATION_RETENTION_DAYS).",
+        description="Delete our notifications past expires_at (the four types the rules write, by "
+        "their id patterns); the CRM's own notifications are never touched.",
     )
     def delete_old_notifications(plan: CleanupPlan, postgres: PostgresResource) -> dg.Output[int]:
         with retry_only_transient():
             expired = run_in_batches(
                 postgres, _sql("delete_expired_notifications.sql"), {"now": plan.now}, plan.batch_size
             )
-            unexpiring = run_in_batches(
-                postgres,
-                _sql("delete_unexpiring_notifications.sql"),
-                {"cutoff": plan.notification_cutoff},
-                plan.batch_size,
-            )
-        total = expired.add(unexpiring)
         return dg.Output(
-            total.affected,
-            metadata={
-                "table": "notifications",
-                "deleted": total.affected,
-                "deleted_expired": expired.affected,
-                "deleted_without_expiry": unexpiring.affected,
-                **_stats_metadata(total),
-            },
+            expired.affected,
+            metadata={"table": "notifications", "deleted": expired.affected, **_stats_metadata(expired)},
         )
+
+    @dg.op(
+        retry_policy=retry,
+        description="Forget notified situations that have ended (the ledger that keeps an expired "
+        "notification's situation from being notified again while it lasts).",
+    )
+    def prune_notified_situations(plan: CleanupPlan, postgres: PostgresResource) -> dg.Output[int]:
+        with retry_only_transient(), postgres.begin() as conn:
+            pruned = conn.execute(_sql("prune_notified_situations.sql"), {
+                "probability": settings.hot_lead_probability_threshold,
+                "today": plan.now.astimezone(settings.timezone).date(),
+            }).scalar_one()
+        return dg.Output(pruned, metadata={"table": "notified_situations", "deleted": pruned})
 
     @dg.op(retry_policy=retry, description="Archive active conversations idle for CONVERSATION_ARCHIVE_DAYS.")
     def archive_idle_conversations(plan: CleanupPlan, postgres: PostgresResource) -> dg.Output[int]:
@@ -271,6 +271,7 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
         cache_keys: int,
         runs: int,
         counts_corrected: int,
+        situations: int,
     ) -> dg.Output[dict]:
         removed = {
             "notifications": notifications,
@@ -279,6 +280,7 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
             "daily_reports": daily_reports,
             "redis_metric_keys": cache_keys,
             "dagster_runs": runs,
+            "notified_situations": situations,
         }
         context.log.info(f"cleanup removed {removed}")
         return dg.Output(
@@ -304,6 +306,7 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
             cache_keys=remove_stale_metric_cache(plan),
             runs=prune_dagster_runs(plan),
             counts_corrected=rebuild_conversation_counts(plan),
+            situations=prune_notified_situations(plan),
         )
 
     return cleanup_job

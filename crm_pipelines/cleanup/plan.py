@@ -17,7 +17,7 @@ from crm_pipelines.settings import Settings
 class CleanupPlan:
     now: datetime
     batch_size: int
-    notification_cutoff: datetime  # rows without expires_at created before this go
+    notification_cutoff: datetime  # situations notified before this may have ended (ledger pruning)
     conversation_cutoff: datetime  # active conversations silent since before this are archived
     metrics_cutoff_day: date | None  # seller_metrics of days before this go; None = keep
     reports_cutoff_day: date | None  # daily_reports of days before this go; None = keep

@@ -24,7 +24,7 @@ from crm_pipelines.settings import Settings
 
 LABELS = {
     "expired_notifications": "expired notifications",
-    "unexpiring_notifications": "old notifications without expiry",
+    "old_notified_situations": "notified situations older than the retention",
     "idle_conversations": "idle conversations",
     "old_seller_metrics": "old seller_metrics",
     "old_daily_reports": "old daily_reports",

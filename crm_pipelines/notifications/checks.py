@@ -1,11 +1,11 @@
 """Run the notification rules against PostgreSQL: one set-based statement per rule, all tenants.
 
 `run_rule` writes a rule's notifications in its own transaction and returns the ids of only the
-rows it really created (INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id): a rerun, a retry or
-a concurrent run gets nothing back for a situation already notified. The caller reads those rows
-back with `load_notifications`, a chunk at a time, and sends them: after the commit, and without
-holding a large backlog's rows in memory at once. `find_due` is the sensor's read-only question:
-what is due and not yet notified.
+rows it really created: each situation is claimed in the ledger of notified situations first
+(INSERT ... ON CONFLICT (id) DO NOTHING RETURNING id), so a rerun, a retry, a concurrent run or a
+check after the notification expired gets nothing back for a situation already notified. The
+same statement queues the new rows in the outbox; outbox.py sends them after the commit.
+`find_due` is the sensor's read-only question: what is due and not yet notified.
 """
 
 from __future__ import annotations
@@ -34,16 +34,14 @@ class NewNotification:
     title: str
     message: str
     priority: str
-    recipient_id: str | None
+    recipient_id: str
     related_entity_type: str | None
     related_entity_id: str | None
     created_at: datetime
 
     @property
     def room(self) -> str:
-        """The Socket.IO room of its recipient; the managers' room when it has none."""
-        if self.recipient_id is None:
-            return f"notifications:managers:{self.tenant_id}"
+        """Its recipient's personal room: the one the CRM's server joins on `subscribe_notifications`."""
         return f"notifications:{self.recipient_id}"
 
     def payload(self) -> dict[str, Any]:
@@ -115,11 +113,15 @@ def tune_transaction(conn: sa.Connection) -> None:
 
 def load_notifications(postgres: PostgresResource, ids: Sequence[str]) -> list[NewNotification]:
     """The committed rows of `ids`, oldest first, as the frontend and the queue need them."""
+    with postgres.connect() as conn:
+        return read_notifications(conn, ids)
+
+
+def read_notifications(conn: sa.Connection, ids: Sequence[str]) -> list[NewNotification]:
     if not ids:
         return []
-    with postgres.connect() as conn:
-        rows = conn.execute(load_sql(__file__, "new_notifications.sql"), {"ids": list(ids)}).mappings().all()
-    return [NewNotification(**{**row, "recipient_id": _str_or_none(row["recipient_id"])}) for row in rows]
+    rows = conn.execute(load_sql(__file__, "new_notifications.sql"), {"ids": list(ids)}).mappings().all()
+    return [NewNotification(**{**row, "recipient_id": str(row["recipient_id"])}) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -170,6 +172,3 @@ def count_performance_due(conn: sa.Connection, thresholds: Thresholds, today: da
         },
     ).scalar_one()
 
-
-def _str_or_none(value: Any) -> str | None:
-    return None if value is None else str(value)

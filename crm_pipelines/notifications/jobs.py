@@ -1,9 +1,11 @@
-"""`notification_checks_job`: validate the thresholds, then one op per rule of SPEC section 3.
+"""`notification_checks_job`: validate the thresholds, one op per rule of SPEC section 3, then send.
 
 The first op, `notification_plan`, is the only one that reads the run config; it refuses a bad
 threshold or an unknown rule by name before any statement runs, and yields one output per
 selected rule. Rules left out (the performance-alert sensor runs only `performance_alert`)
-are skipped by Dagster and shown as skipped in the UI.
+are skipped by Dagster and shown as skipped in the UI. Each rule op only writes (notification
+and outbox rows in one statement); `send_notifications` sends what the outbox holds after every
+rule has committed, and tells each recipient their new counts once per check.
 """
 
 # No `from __future__ import annotations` here: Dagster reads the config and resource
@@ -15,8 +17,9 @@ import dagster as dg
 from pydantic import Field
 
 from crm_pipelines.concurrency import one_at_a_time
-from crm_pipelines.notifications.checks import load_notifications, run_rule
-from crm_pipelines.notifications.delivery import DeliveryReport, deliver
+from crm_pipelines.notifications.checks import run_rule
+from crm_pipelines.notifications.delivery import DeliveryReport
+from crm_pipelines.notifications.outbox import send_outbox
 from crm_pipelines.notifications.thresholds import (
     RULES,
     CheckPlan,
@@ -32,6 +35,7 @@ from crm_pipelines.settings import Settings
 
 JOB_NAME = "notification_checks_job"
 PLAN_OP = "notification_plan"
+SEND_OP = "send_notifications"
 
 
 class NotificationChecksConfig(dg.Config):
@@ -103,15 +107,10 @@ def build_notification_checks_job(settings: Settings) -> dg.JobDefinition:
     )
     def notification_checks_job():
         plans = notification_plan()
-        for rule in RULES:
-            rule_ops[rule](getattr(plans, rule))
+        # Fan-in: runs when at least one rule ran (Dagster skips it only if every rule was skipped).
+        send_notifications([rule_ops[rule](getattr(plans, rule)) for rule in RULES])
 
     return notification_checks_job
-
-
-# New notifications read back and sent per chunk: a first check on a large backlog (hundreds of
-# thousands of open situations) keeps only its ids in memory, not every row's texts.
-SEND_CHUNK = 2000
 
 
 def check_and_send(
@@ -122,20 +121,10 @@ def check_and_send(
     socketio: SocketIOResource,
     settings: Settings,
 ) -> tuple[list[str], DeliveryReport]:
-    """One rule: write its new notifications (committed), then send exactly those.
-
-    Returns the new rows' ids and what was sent. Once a chunk could not be sent in full (Redis
-    or Socket.IO down), the rest is not tried: counted as not sent, kept in PostgreSQL."""
+    """One rule: write its new notifications (committed), then send the outbox (these and any an
+    earlier check could not send). Returns the new rows' ids and what was sent."""
     created = run_rule(postgres, rule, plan.thresholds, plan.as_of, settings)
-    # Committed: from here on nothing can undo the rows; sending is best effort.
-    report = DeliveryReport.nothing()
-    for start in range(0, len(created), SEND_CHUNK):
-        chunk = created[start:start + SEND_CHUNK]
-        if not report.complete:
-            report = report + DeliveryReport(created=len(chunk), queued=0, emitted=0, not_sent=len(chunk))
-            continue
-        report = report + deliver(load_notifications(postgres, chunk), redis, socketio)
-    return created, report
+    return created, send_outbox(postgres, redis, socketio).delivery
 
 
 def _rule_op(rule: str, settings: Settings, retry_policy: dg.RetryPolicy) -> dg.OpDefinition:
@@ -143,33 +132,60 @@ def _rule_op(rule: str, settings: Settings, retry_policy: dg.RetryPolicy) -> dg.
         name=f"check_{rule}",
         retry_policy=retry_policy,
         ins={"plan": dg.In(CheckPlan)},
-        description=f"Write the new `{rule}` notifications of every tenant, then send them.",
+        description=f"Write the new `{rule}` notifications of every tenant (committed with their "
+        "outbox rows; send_notifications sends them).",
     )
-    def check_rule(
-        context: dg.OpExecutionContext,
-        plan: CheckPlan,
-        postgres: PostgresResource,
-        redis: RedisResource,
-        socketio: SocketIOResource,
-    ) -> dg.Output[int]:
+    def check_rule(context: dg.OpExecutionContext, plan: CheckPlan, postgres: PostgresResource) -> dg.Output[int]:
         with retry_only_transient():
-            created, report = check_and_send(rule, plan, postgres, redis, socketio, settings)
-        if not report.complete:
-            context.log.warning(
-                f"{report.not_sent} of {report.created} new `{rule}` notifications were not sent "
-                "(Redis or Socket.IO unavailable); they are saved in PostgreSQL"
-            )
+            created = run_rule(postgres, rule, plan.thresholds, plan.as_of, settings)
         return dg.Output(
             len(created),
             metadata={
                 "rule": rule,
-                "created": report.created,
-                "queued": report.queued,
-                "socketio_emitted": report.emitted,
-                "not_sent": report.not_sent,
+                "created": len(created),
                 "ids": dg.MetadataValue.json(created[:20]),
                 "as_of": plan.as_of.isoformat(),
             },
         )
 
     return check_rule
+
+
+@dg.op(
+    name=SEND_OP,
+    ins={"created": dg.In(list[int], description="new notifications per checked rule")},
+    description="Send the outbox: each new notification to its recipient's Socket.IO room and the "
+    "Redis queue (and any an earlier check could not send), then one notification_count_update "
+    "per recipient.",
+)
+def send_notifications(
+    context: dg.OpExecutionContext,
+    created: list[int],
+    postgres: PostgresResource,
+    redis: RedisResource,
+    socketio: SocketIOResource,
+) -> dg.Output[int]:
+    with retry_only_transient():
+        outcome = send_outbox(postgres, redis, socketio)
+    report = outcome.delivery
+    if not report.complete:
+        context.log.warning(
+            f"{report.not_sent} notifications were not sent (Redis or Socket.IO unavailable); they are "
+            "saved in PostgreSQL and the next check sends them"
+        )
+    if outcome.cleared_without_redis:
+        context.log.info(f"{outcome.cleared_without_redis} new notifications are in PostgreSQL only "
+                         "(REDIS_URL unset: no real-time events)")
+    return dg.Output(
+        len(report.sent_ids),
+        metadata={
+            "created_this_run": sum(created),
+            "sent": len(report.sent_ids),
+            "queued": report.queued,
+            "socketio_emitted": report.emitted,
+            "not_sent": report.not_sent,
+            "dropped_expired": outcome.dropped_expired,
+            "count_updates": outcome.count_updates,
+            "count_updates_failed": outcome.count_updates_failed,
+        },
+    )

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 import dagster as dg
 import pytest
-import sqlalchemy as sa
 
 from crm_pipelines.alerting.channels import ALERT_EVENT, ALERT_ROOM
 from crm_pipelines.alerting.sensors import build_alert_sensors

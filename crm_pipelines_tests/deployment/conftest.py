@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 
 from crm_pipelines.db.migrate import migrate
+from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines_tests.conftest import create_database, drop_database
 from crm_pipelines_tests.deployment.crm_data import SmallCRM, build_small_crm
 from crm_pipelines_tests.deployment.graphql_api import OperatorAPI
@@ -69,7 +70,7 @@ def deployment(redis_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
     crm_dsn = create_database("crm_deploy")
     storage_url = create_database("dagster_deploy")
     log_dir = artifact_folder("deployment")
-    crm = sa.create_engine(crm_dsn, poolclass=sa.pool.NullPool)
+    crm = create_crm_engine(crm_dsn, poolclass=sa.pool.NullPool)
     running: Deployment | None = None
     try:
         migrate(crm)

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines_tests.conftest import create_database, drop_database
 from crm_pipelines_tests.deployment.conftest import RunningDeployment
 from crm_pipelines_tests.deployment.harness import wait_until
@@ -27,7 +28,7 @@ SCHEDULE = "daily_report_schedule"
 
 
 def count_rows(dsn: str, table: str) -> int:
-    engine = sa.create_engine(dsn, poolclass=sa.pool.NullPool)
+    engine = create_crm_engine(dsn, poolclass=sa.pool.NullPool)
     try:
         with engine.connect() as conn:
             return conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()  # fixed names only

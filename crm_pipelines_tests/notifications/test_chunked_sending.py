@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crm_pipelines.notifications import jobs
+from crm_pipelines.notifications import outbox
 from crm_pipelines.notifications.jobs import check_and_send
 from crm_pipelines.notifications.thresholds import CheckPlan, Thresholds
 from crm_pipelines.resources.redis import RedisResource
@@ -21,7 +21,7 @@ CONVERSATIONS = 7  # with chunks of 3: 3 + 3 + 1
 
 @pytest.fixture
 def seven_unanswered(db, monkeypatch):
-    monkeypatch.setattr(jobs, "SEND_CHUNK", 3)
+    monkeypatch.setattr(outbox, "SEND_CHUNK", 3)
     now = datetime.now(timezone.utc)
     tenant_id = crm.tenant(db, "Acme")
     ana = crm.seller(db, tenant_id, "Ana")

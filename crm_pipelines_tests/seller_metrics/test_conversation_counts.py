@@ -6,7 +6,6 @@ cleanup_job's rebuild folds the triggers' rows and corrects a count the triggers
 from __future__ import annotations
 
 import logging
-import shutil
 from datetime import date
 
 import dagster as dg
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 
 from crm_pipelines.cleanup.jobs import build_cleanup_job
 from crm_pipelines.db.migrate import SQL_DIR, migrate
+from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines_tests.conftest import create_database, drop_database
 from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, compute, day, seller_uuid
 
@@ -117,29 +117,28 @@ def test_cleanup_rebuild_folds_the_rows_and_corrects_what_bypassed_the_triggers(
     assert compute(db, settings, "2025-03-10")[(BEA, day("2025-03-10"))]["conversations_total"] == 1
 
 
-def test_installing_on_a_crm_with_conversations_counts_them_first(tmp_path):
-    """sql/009 applied to a database that already holds conversations (an existing CRM)."""
-    earlier = tmp_path / "sql"
-    earlier.mkdir()
-    for path in sorted(SQL_DIR.glob("*.sql")):
-        if path.name < "009":
-            shutil.copy(path, earlier / path.name)
+def test_installing_on_a_crm_with_conversations_counts_them_first():
+    """init-db on a CRM that already holds conversations: the triggers' install
+    (sql/crm/spec/conversation_count_triggers.sql) counts them first."""
     dsn = create_database("crm_test_counts")
-    engine = sa.create_engine(dsn, poolclass=sa.pool.NullPool)
+    crm = sa.create_engine(dsn, poolclass=sa.pool.NullPool)  # the CRM's own sessions: public only
+    engine = create_crm_engine(dsn, poolclass=sa.pool.NullPool)
     try:
-        migrate(engine, earlier)
-        w = _world(engine)
+        with crm.begin() as conn:
+            conn.exec_driver_sql((SQL_DIR / "crm" / "spec" / "tables.sql").read_text())
+        w = _world(crm)
         w.conversation(1, ANA, "2025-02-10 09:00")
         w.conversation(1, ANA, "2025-03-10 09:00")
         w.conversation(1, BEA, "2025-03-20 09:00")
-        with engine.begin() as conn:
-            assert not conn.execute(sa.text("SELECT to_regclass('seller_conversation_counts')")).scalar()
 
-        assert "009_seller_conversation_counts.sql" in migrate(engine).applied
+        result = migrate(engine)
 
+        assert not result.created_crm_tables
+        assert "crm/spec/conversation_count_triggers.sql" in result.applied
         assert recorded(engine) == {(1, ANA, FEB): 1, (1, ANA, MAR): 1, (1, BEA, MAR): 1}
-        w.conversation(1, BEA, "2025-03-21 09:00")  # and the triggers run from then on
+        w.conversation(1, BEA, "2025-03-21 09:00")  # and the triggers run from then on, in the CRM's sessions
         assert recorded(engine)[(1, BEA, MAR)] == 2
     finally:
         engine.dispose()
+        crm.dispose()
         drop_database(dsn)

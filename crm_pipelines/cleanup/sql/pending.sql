@@ -1,11 +1,16 @@
 -- The sensor's cheap question: is there anything for cleanup_job to do? Each EXISTS stops at the
 -- first row found through the same index as the batch statement.
 SELECT
-    EXISTS (SELECT 1 FROM notifications WHERE expires_at < CAST(:now AS timestamptz))
-        AS expired_notifications,
     EXISTS (SELECT 1 FROM notifications
-            WHERE expires_at IS NULL AND created_at < CAST(:notification_cutoff AS timestamptz))
-        AS unexpiring_notifications,
+            WHERE expires_at < CAST(:now AS timestamptz)
+              AND type IN ('unanswered', 'hot_lead', 'followup', 'performance_alert')
+              AND notification_is_ours(type, id))
+        AS expired_notifications,
+    -- situations notified before the retention: their notification is gone or going, and the
+    -- ledger's row is pruned by cleanup_job once the situation ends
+    EXISTS (SELECT 1 FROM notified_situations
+            WHERE notified_at < CAST(:notification_cutoff AS timestamptz))
+        AS old_notified_situations,
     EXISTS (SELECT 1 FROM conversations
             WHERE status = 'active'
               AND (last_message_time < CAST(:conversation_cutoff AS timestamptz)

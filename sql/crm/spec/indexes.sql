@@ -63,3 +63,6 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS notifications_expires_idx
 -- the report's alerts_summary: a tenant's notifications of a day.
 CREATE INDEX CONCURRENTLY IF NOT EXISTS notifications_tenant_created_idx
     ON notifications (tenant_id, created_at);
+-- the bell's counts after a check (notification_count_update): a recipient's notifications.
+CREATE INDEX CONCURRENTLY IF NOT EXISTS notifications_recipient_idx
+    ON notifications (recipient_id);
