@@ -97,6 +97,7 @@ def build_notification_checks_job(settings: Settings) -> dg.JobDefinition:
             )
 
     rule_ops = {rule: _rule_op(rule, settings, retry_policy) for rule in RULES}
+    send_op = _send_op(retry_policy)
 
     @dg.job(
         name=JOB_NAME,
@@ -108,7 +109,7 @@ def build_notification_checks_job(settings: Settings) -> dg.JobDefinition:
     def notification_checks_job():
         plans = notification_plan()
         # Fan-in: runs when at least one rule ran (Dagster skips it only if every rule was skipped).
-        send_notifications([rule_ops[rule](getattr(plans, rule)) for rule in RULES])
+        send_op([rule_ops[rule](getattr(plans, rule)) for rule in RULES])
 
     return notification_checks_job
 
@@ -151,13 +152,17 @@ def _rule_op(rule: str, settings: Settings, retry_policy: dg.RetryPolicy) -> dg.
     return check_rule
 
 
-@dg.op(
-    name=SEND_OP,
-    ins={"created": dg.In(list[int], description="new notifications per checked rule")},
-    description="Send the outbox: each new notification to its recipient's Socket.IO room and the "
-    "Redis queue (and any an earlier check could not send), then one notification_count_update "
-    "per recipient.",
-)
+def _send_op(retry_policy: dg.RetryPolicy) -> dg.OpDefinition:
+    return dg.op(
+        name=SEND_OP,
+        retry_policy=retry_policy,
+        ins={"created": dg.In(list[int], description="new notifications per checked rule")},
+        description="Send the outbox: each new notification to its recipient's Socket.IO room and the "
+        "Redis queue (and any an earlier check could not send), then one notification_count_update "
+        "per recipient.",
+    )(send_notifications)
+
+
 def send_notifications(
     context: dg.OpExecutionContext,
     created: list[int],

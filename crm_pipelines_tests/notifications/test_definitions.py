@@ -18,8 +18,10 @@ def test_notification_checks_job_is_registered_with_its_sensors(settings):
         "check_hot_lead",
         "check_followup",
         "check_performance_alert",
+        "send_notifications",
     }
-    for rule_op in ("check_unanswered", "check_hot_lead", "check_followup", "check_performance_alert"):
+    for rule_op in ("check_unanswered", "check_hot_lead", "check_followup", "check_performance_alert",
+                    "send_notifications"):
         assert job.graph.node_named(rule_op).definition.retry_policy.max_retries == settings.max_task_retries
     sensors = {s.name: s for s in defs.sensors}
     assert sensors["notification_checks_sensor"].job_name == "notification_checks_job"

@@ -1,6 +1,6 @@
-"""Whatever PostgreSQL's statistics say about `notifications`, each rule checks "already
-notified?" with one primary-key probe per candidate (`id = <the candidate's id>` as the index
-condition). Statistics taken while the table was empty (a fresh deployment, or the benchmark's
+"""Whatever PostgreSQL's statistics say about the ledger of notified situations
+(`notified_situations`), each rule checks "already notified?" with one primary-key probe per
+candidate (`id = <the candidate's id>` as the index condition). Statistics taken while the table was empty (a fresh deployment, or the benchmark's
 cleared table) once made the planner compare every due follow-up with every notification: 71 s
 for 19,000 follow-ups at the benchmark's large scale."""
 
@@ -30,7 +30,7 @@ def test_already_notified_is_a_primary_key_probe_even_with_stale_statistics(db, 
     tenant_id = crm.tenant(db, "Acme")
     ana = crm.seller(db, tenant_id, "Ana")
     with db.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(sa.text("ANALYZE notifications"))  # statistics of an empty table
+        conn.execute(sa.text("ANALYZE notified_situations"))  # statistics of an empty table
     for i in range(30):
         conv = crm.conversation(db, tenant_id, ana, f"Cliente {i}", now - timedelta(hours=3, minutes=i))
         crm.lead(db, tenant_id, ana, conv, "new", probability=0.95)
@@ -44,12 +44,12 @@ def test_already_notified_is_a_primary_key_probe_even_with_stale_statistics(db, 
         plan = conn.execute(sa.text("EXPLAIN (ANALYZE, FORMAT JSON) " + statement.text),
                             checks.rule_params(rule, thresholds, now, settings)).scalar()[0]["Plan"]
         conn.rollback()
-    on_notifications = [n for n in _nodes(plan)
-                        if n.get("Relation Name") == "notifications" and n["Node Type"] != "ModifyTable"]
-    assert on_notifications, plan
-    for node in on_notifications:
+    on_ledger = [n for n in _nodes(plan)
+                 if n.get("Relation Name") == "notified_situations" and n["Node Type"] != "ModifyTable"]
+    assert on_ledger, plan
+    for node in on_ledger:
         assert node["Node Type"] in ("Index Only Scan", "Index Scan"), node
-        assert node["Index Name"] == "notifications_pkey"
+        assert node["Index Name"] == "notified_situations_pkey"
         assert node["Index Cond"].startswith("(id = "), node["Index Cond"]
         assert node["Actual Loops"] == 30  # one probe per candidate, each finding its row
         assert node["Actual Rows"] == 1

@@ -123,28 +123,44 @@ def test_followup_fires_at_or_after_its_time_for_interested_and_negotiation(db, 
     assert (late.priority, created[f"followup_{at_time}_{crm.epoch(T)}"].priority) == ("high", "medium")
 
 
-def test_performance_alert_reads_todays_metrics_and_goes_to_the_managers(db, check, acme):
+def test_performance_alert_reads_todays_metrics_and_goes_to_the_seller_and_each_manager_and_ceo(db, check, acme):
     tenant_id, ana, bruno = acme
     carla = crm.seller(db, tenant_id, "Carla Soto")
     dario = crm.seller(db, tenant_id, "Darío Paz")
+    marta = crm.seller(db, tenant_id, "Marta Gil", role="manager")
+    olga = crm.seller(db, tenant_id, "Olga Ríos", role="ceo")
+    gone = crm.seller(db, tenant_id, "Pedro Ex", role="manager")
+    with db.begin() as conn:
+        conn.exec_driver_sql("UPDATE sellers SET is_active = false WHERE id = %s", (gone,))
+    other_tenant = crm.tenant(db, "Other")
+    crm.seller(db, other_tenant, "Quique Otro", role="manager")
     today, yesterday = date(2026, 3, 10), date(2026, 3, 9)
     crm.metrics_row(db, tenant_id, ana, today, unanswered=6, avg_response_minutes=12.0)  # 6 > 5
     crm.metrics_row(db, tenant_id, bruno, today, unanswered=5, avg_response_minutes=30.0)  # both at the limit
     crm.metrics_row(db, tenant_id, carla, today, unanswered=0, avg_response_minutes=30.01)
     crm.metrics_row(db, tenant_id, dario, yesterday, unanswered=40, avg_response_minutes=90.0)
+    crm.metrics_row(db, tenant_id, marta, today, unanswered=7, avg_response_minutes=1.0)  # a manager over it too
 
     created = {n.id: n for n in check("performance_alert", language="en")}
 
-    assert set(created) == {f"performance_{ana}_20260310", f"performance_{carla}_20260310"}
-    alert = created[f"performance_{ana}_20260310"]
-    assert alert.recipient_id is None
-    assert alert.room == f"notifications:managers:{tenant_id}"
-    assert (alert.related_entity_type, alert.related_entity_id) == ("seller", ana)
+    # the seller and the tenant's active manager and CEO, one row each; a manager over the limit is
+    # told once about themself; nobody inactive or of another tenant
+    expected = {(seller, recipient) for seller in (ana, carla) for recipient in (seller, marta, olga)}
+    expected |= {(marta, marta), (marta, olga)}
+    assert set(created) == {f"performance_{s}_20260310_{r}" for s, r in expected}
+    for (seller, recipient) in expected:
+        alert = created[f"performance_{seller}_20260310_{recipient}"]
+        assert alert.recipient_id == recipient
+        assert alert.room == f"notifications:{recipient}"
+        assert (alert.related_entity_type, alert.related_entity_id) == (None, None)
+    alert = created[f"performance_{ana}_20260310_{olga}"]
+    assert crm.notifications(db)[alert.id]["metadata"]["seller_id"] == ana
     assert alert.title == "Performance alert: Ana Ruiz"
     assert alert.message == (
         "Ana Ruiz has 6 unanswered conversations today and an average response time of "
         "12.0 min (limits: 5 conversations, 30 min)."
     )
+    assert check("performance_alert", as_of=T + timedelta(minutes=5)) == []
 
 
 def test_running_the_checks_twice_creates_nothing_new_but_a_new_situation_does(db, check, acme):
@@ -183,7 +199,7 @@ def test_today_and_local_times_follow_crm_timezone(db, resources, settings, acme
     alerts = load_notifications(postgres, run_rule(postgres, "performance_alert", thresholds, as_of, bogota))
     followups = load_notifications(postgres, run_rule(postgres, "followup", thresholds, as_of, bogota))
 
-    assert [a.id for a in alerts] == [f"performance_{ana}_20260309"]
+    assert [a.id for a in alerts] == [f"performance_{ana}_20260309_{ana}"]
     assert "average response time of n/a min" in alerts[0].message
     assert (
         followups[0].message
