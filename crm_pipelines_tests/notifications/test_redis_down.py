@@ -1,10 +1,11 @@
 """With Redis down (REDIS_URL pointing at a closed port) the check still writes its notifications
-and the run succeeds with a warning; with Redis back, PostgreSQL still holds every row and a new
-run neither duplicates nor loses anything."""
+and the run succeeds with a warning; with Redis back, PostgreSQL still holds every row and the next
+run sends what the first could not (the outbox), once, creating nothing twice."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from datetime import datetime, timedelta, timezone
 
@@ -40,18 +41,25 @@ def test_redis_down_keeps_postgres_as_the_record(db, settings, resources, redis_
     ids = crm.notification_ids(db)
     assert len(ids) == 2
     metadata = {e.step_key: e for e in result.all_events if e.is_successful_output}
-    out = metadata["check_unanswered"].event_specific_data.metadata
+    out = metadata["send_notifications"].event_specific_data.metadata
     assert (
-        out["created"].value,
+        out["created_this_run"].value,
         out["queued"].value,
         out["socketio_emitted"].value,
         out["not_sent"].value,
-    ) == (1, 0, 0, 1)
+    ) == (2, 0, 0, 2)
     warnings = [r.user_message for r in instance.all_logs(result.run_id) if r.level == logging.WARNING]
-    assert any("1 of 1 new `unanswered` notifications were not sent" in w for w in warnings), warnings
+    assert any("2 notifications were not sent" in w and "the next check sends them" in w
+               for w in warnings), warnings
 
-    # Redis is back: nothing lost in PostgreSQL, nothing created twice.
+    # Redis is back: nothing lost in PostgreSQL, nothing created twice, the two sent now, once.
     again = build_notification_checks_job(settings).execute_in_process(resources=resources)
     assert again.success
     assert crm.notification_ids(db) == ids
-    assert redis_client.llen(settings.redis_notification_queue) == 0
+    queued = [json.loads(x)["id"] for x in redis_client.lrange(settings.redis_notification_queue, 0, -1)]
+    assert sorted(queued) == ids
+    sent = {e.step_key: e for e in again.all_events if e.is_successful_output}["send_notifications"]
+    assert sent.event_specific_data.metadata["created_this_run"].value == 0
+    assert sent.event_specific_data.metadata["sent"].value == 2
+    third = build_notification_checks_job(settings).execute_in_process(resources=resources)
+    assert third.success and redis_client.llen(settings.redis_notification_queue) == 2

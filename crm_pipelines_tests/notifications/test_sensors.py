@@ -165,7 +165,7 @@ def test_performance_sensor_follows_todays_seller_metrics_partition(db, settings
         resources=resources, run_config=fired.run_requests[0].run_config
     )
     assert result.success
-    assert crm.notification_ids(db) == [f"performance_{ana}_{today:%Y%m%d}"]
+    assert crm.notification_ids(db) == [f"performance_{ana}_{today:%Y%m%d}_{ana}"]
     skipped = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SKIPPED"}
     assert skipped == {"check_unanswered", "check_hot_lead", "check_followup"}
 
