@@ -45,17 +45,18 @@ class SocketIOTestServer:
     async def _start(self) -> None:
         mgr = socketio.AsyncRedisManager(self.redis_url, channel=self.channel)
         self.sio = socketio.AsyncServer(async_mode="aiohttp", client_manager=mgr)
-
-        @self.sio.event
-        async def connect(sid, environ, auth):
-            for room in (auth or {}).get("rooms", []):
-                await self.sio.enter_room(sid, room)
-
+        self.register_handlers(self.sio)
         app = web.Application()
         self.sio.attach(app)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
+
+    def register_handlers(self, sio: socketio.AsyncServer) -> None:
+        @sio.event
+        async def connect(sid, environ, auth):
+            for room in (auth or {}).get("rooms", []):
+                await sio.enter_room(sid, room)
 
     def start(self) -> "SocketIOTestServer":
         self._thread.start()
@@ -83,6 +84,22 @@ class SocketIOTestServer:
             pass
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(5)
+
+
+class CRMVentasSocketServer(SocketIOTestServer):
+    """Only what CRM Ventas's server does for notifications
+    (orchestrator_service/core/socket_notifications.py): on `subscribe_notifications {user_id}` the
+    client joins its personal room `notifications:{user_id}` and is told `notification_subscribed`.
+    No other room is ever joined: an event for any other room reaches nobody."""
+
+    def register_handlers(self, sio: socketio.AsyncServer) -> None:
+        @sio.on("subscribe_notifications")
+        async def subscribe(sid, data):
+            user_id = (data or {}).get("user_id")
+            if not user_id:
+                return
+            await sio.enter_room(sid, f"notifications:{user_id}")
+            await sio.emit("notification_subscribed", {"user_id": user_id, "status": "subscribed"}, room=sid)
 
 
 class RecordingClient:
