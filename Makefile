@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
-.PHONY: install install-dev browser run test services clean-embedded
+.PHONY: install install-dev browser node run test services clean-embedded
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; fi; }
 
+# Node.js and npm from Debian's packages, for the test that drives the CRM frontend's
+# JavaScript socket.io-client (the client itself is installed by that test, from package-lock.json).
+node:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; fi; }
+
 run: install
 	$(BIN)/crm-pipelines dev
 
@@ -31,7 +38,7 @@ run: install
 services:
 	@scripts/ensure-services.sh
 
-test: install-dev browser services
+test: install-dev browser node services
 	$(BIN)/pytest
 
 clean-embedded:

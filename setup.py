@@ -18,7 +18,10 @@ setup(
     package_data={"crm_pipelines": ["*/sql/*.sql", "*/templates/*", "*/*/sql/*.sql"]},
     include_package_data=True,
     # The schema migrations (sql/ at the top of the checkout) for a non-editable install.
-    data_files=[("share/crm-pipelines/sql", sorted(str(p) for p in Path("sql").glob("*.sql")))],
+    data_files=[
+        (str(Path("share/crm-pipelines") / folder), sorted(str(p) for p in folder.glob("*.sql")))
+        for folder in (Path("sql"), Path("sql/crm/spec"))
+    ],
     install_requires=[
         f"dagster=={DAGSTER}",
         f"dagster-webserver=={DAGSTER}",
@@ -40,6 +43,7 @@ setup(
         "slack_sdk>=3.27,<4",
         "requests>=2.31,<3",
         "click>=8.1,<9",
+        "sqlparse>=0.5,<1",
     ],
     extras_require={
         "dev": [
