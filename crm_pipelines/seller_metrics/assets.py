@@ -66,7 +66,8 @@ def build_seller_metrics_asset(settings: Settings) -> dg.AssetsDefinition:
             outcome = publish_latest_day(stats, redis, socketio)
         except Exception as err:  # noqa: BLE001 - the cache and events are best effort
             context.log.warning(f"seller_metrics: publishing the latest day failed: {type(err).__name__}")
-            outcome = PublishOutcome(False, f"cache not refreshed: publishing failed ({type(err).__name__})", 0, 0)
+            failure = f"publishing failed ({type(err).__name__})"
+            outcome = PublishOutcome(False, f"cache not refreshed: {failure}", 0, 0, failure)
         if not outcome.cache_refreshed and redis.enabled and not stats.later_period_exists:
             context.log.warning(f"seller_metrics: {outcome.cache_status}")
         if outcome.events_failed:
@@ -93,6 +94,7 @@ def _metadata(stats: WriteStats, outcome: PublishOutcome, total_seconds: float) 
         "cache_status": dg.MetadataValue.text(outcome.cache_status),
         "metrics_updated_events": dg.MetadataValue.int(outcome.events_sent),
         "metrics_updated_failed": dg.MetadataValue.int(outcome.events_failed),
+        "metrics_updated_status": dg.MetadataValue.text(outcome.events_status),
         "sql_seconds": dg.MetadataValue.float(round(stats.sql_seconds, 3)),
         "total_seconds": dg.MetadataValue.float(round(total_seconds, 3)),
     }
