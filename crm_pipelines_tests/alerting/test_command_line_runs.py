@@ -29,6 +29,7 @@ from crm_pipelines.alerting.sensors import FAILURE_SENSOR
 from crm_pipelines.definitions import build_definitions
 from crm_pipelines.settings import load_settings
 from crm_pipelines_tests.conftest import ADMIN_DSN
+from crm_pipelines_tests.support.hostile_names import slack_read
 
 PROJECT = Path(__file__).resolve().parents[2]
 MODULE = "crm_pipelines.definitions"
@@ -98,7 +99,7 @@ def test_failed_job_execute_and_asset_materialize_runs_alert(cli_env, webhook_se
         assert "cleanup_job" in runs and len(runs) == 3, sorted(runs)
 
         sensor.tick()
-        slack = [r["body"]["text"] for r in webhook_server.requests if r["path"].startswith("/slack/")]
+        slack = [slack_read(r["body"]["text"]) for r in webhook_server.requests if r["path"].startswith("/slack/")]
         assert len(slack) == 2, slack
         job_alert = next(text for text in slack if "Failed: cleanup_job" in text)
         asset_alert = next(text for text in slack if "Failed: seller_metrics (partition 2025-03-10)" in text)
