@@ -8,6 +8,7 @@ silently replaced by a default.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -16,6 +17,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from crm_pipelines.connection_urls import host_problem, http_url_problem, postgres_dsn_problem, redis_url_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # A checkout (editable install) keeps its instance in ./dagster_home; an installed package uses the
@@ -31,8 +34,9 @@ def redact_url(url: str | None) -> str | None:
     """Hide the password of a DSN/URL and the path/token of a webhook, keep what helps an operator."""
     if not url:
         return url
-    # user:password@host -> user:***@host
-    url = re.sub(r"(//[^/:@]*:)[^@/]*@", r"\1***@", url)
+    # user:password@host -> user:***@host; the password ends at the authority's last '@' (an
+    # unencoded '@' in it must not leave its tail showing)
+    url = re.sub(r"(//[^/:@?#]*:)[^/?#]*@", r"\1***@", url)
     # redis://:password@host
     url = re.sub(r"(//):[^@/]+@", r"\1:***@", url)
     # query-string passwords (postgresql://...?password=x)
@@ -44,8 +48,9 @@ def redact_webhook(url: str | None) -> str | None:
     """A webhook URL is a bearer token: keep only scheme and host."""
     if not url:
         return url
-    match = re.match(r"^([a-z]+://[^/]+)", url)
-    return (match.group(1) if match else "") + "/***"
+    # the host only: a user:password@ before it is a secret too
+    match = re.match(r"^([a-z]+://)(?:[^/?#]*@)?([^/?#@]+)", url, re.IGNORECASE)
+    return (match.group(1) + match.group(2) if match else "") + "/***"
 
 
 def _parse_bool(name: str, raw: str) -> bool:
@@ -65,8 +70,8 @@ def _number(kind: type, minimum: float | None = None, maximum: float | None = No
         except ValueError:
             what = "a whole number" if kind is int else "a number"
             raise SettingsError(f"{name}={raw!r} is not {what}") from None
-        if kind is float and value != value:  # NaN
-            raise SettingsError(f"{name}={raw!r} is not a number")
+        if kind is float and not math.isfinite(value):  # nan, inf: every comparison with them lies
+            raise SettingsError(f"{name}={raw!r} is not a finite number")
         if minimum is not None and (value <= minimum if min_exclusive else value < minimum):
             bound = f"greater than {minimum}" if min_exclusive else f"at least {minimum}"
             raise SettingsError(f"{name}={raw!r} must be {bound}")
@@ -109,31 +114,46 @@ def _text(name: str, raw: str) -> str:
     return value
 
 
+# URLs are parsed here, at start-up, by the parsers that will use them later (libpq, SQLAlchemy,
+# redis-py); a refusal names the variable and never quotes the value, any piece of which may be
+# a secret when the URL is malformed.
 def _dsn(name: str, raw: str) -> str:
     value = raw.strip()
-    if not re.match(r"^postgres(ql)?(\+\w+)?://", value):
-        raise SettingsError(f"{name}={redact_url(value)!r} is not a postgresql:// URL")
+    problem = postgres_dsn_problem(value)
+    if problem:
+        raise SettingsError(f"{name} is not a valid PostgreSQL URL: {problem}")
     return value
 
 
 def _redis_url(name: str, raw: str) -> str:
     value = raw.strip()
-    if not re.match(r"^rediss?://|^unix://", value):
-        raise SettingsError(f"{name}={redact_url(value)!r} is not a redis:// URL")
+    problem = redis_url_problem(value)
+    if problem:
+        raise SettingsError(f"{name} is not a valid Redis URL: {problem}")
     return value
 
 
 def _webhook(name: str, raw: str) -> str:
     value = raw.strip()
-    if not re.match(r"^https?://[^/\s]+", value):
-        raise SettingsError(f"{name}={redact_webhook(value)!r} is not an http(s) URL")
+    problem = http_url_problem(value)
+    if problem:
+        raise SettingsError(f"{name} is not a valid webhook URL: {problem}")
     return value
 
 
 def _http_url(name: str, raw: str) -> str:
     value = raw.strip().rstrip("/")
-    if not re.match(r"^https?://[^/\s]+", value):
-        raise SettingsError(f"{name}={raw!r} is not an http(s) URL")
+    problem = http_url_problem(value)
+    if problem:
+        raise SettingsError(f"{name} is not a valid http(s) URL: {problem}")
+    return value
+
+
+def _host(name: str, raw: str) -> str:
+    value = raw.strip()
+    problem = host_problem(value)
+    if problem:
+        raise SettingsError(f"{name}={raw!r} is not a valid host: {problem}")
     return value
 
 
@@ -207,7 +227,7 @@ class Settings:
     redis_notification_queue: str = _setting("REDIS_NOTIFICATION_QUEUE", "notifications", _text)
     socketio_channel: str = _setting("SOCKETIO_CHANNEL", "socketio", _text)
     max_task_retries: int = _setting("MAX_TASK_RETRIES", 3, _number(int, 0, 20))
-    smtp_host: str | None = _setting("SMTP_HOST", None, _text)
+    smtp_host: str | None = _setting("SMTP_HOST", None, _host)
     smtp_port: int = _setting("SMTP_PORT", 587, _number(int, 1, 65535))
     smtp_user: str | None = _setting("SMTP_USER", None, _text)
     smtp_password: str | None = _setting("SMTP_PASSWORD", None, _secret, secret=True)

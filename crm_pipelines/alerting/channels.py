@@ -4,7 +4,8 @@ that is down logs a warning naming the channel and the error type, and the other
 
 The transports are crm_pipelines.delivery's (shared with the daily report): they never log a
 webhook URL (a bearer token) and open SMTP with STARTTLS when offered. Teams gets dagster-msteams'
-adaptive card.
+adaptive card. Every value is escaped for the message's format (an error message can quote a
+seller's or customer's name from a row): Slack mrkdwn, Adaptive Card Markdown.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dagster_msteams.adaptive_card import AdaptiveCard
 from crm_pipelines.alerting.content import Alert
 from crm_pipelines.delivery import post_slack, post_teams
 from crm_pipelines.delivery import send_email as deliver_email
+from crm_pipelines.escaping import adaptive_card, slack_mrkdwn
 from crm_pipelines.resources.socketio import SocketIOResource
 from crm_pipelines.settings import Settings
 
@@ -55,10 +57,10 @@ def send_alert(settings: Settings, alert: Alert) -> dict[str, bool]:
 
 
 def send_slack(settings: Settings, alert: Alert) -> None:
-    text = f"*{alert.title}*\n" + "\n".join(alert.lines())
+    text = f"*{slack_mrkdwn(alert.title)}*\n" + "\n".join(_slack_line(line) for line in alert.lines())
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": _slack_body(alert)}},
+        {"type": "section", "text": {"type": "mrkdwn", "text": _slack_body(alert), "verbatim": True}},
         {"type": "actions", "elements": [
             {"type": "button", "text": {"type": "plain_text", "text": "Open the run in Dagster"},
              "url": alert.run_url}]},
@@ -66,10 +68,17 @@ def send_slack(settings: Settings, alert: Alert) -> None:
     post_slack(settings.slack_webhook_url, {"text": text, "blocks": blocks})
 
 
+def _slack_line(line: str) -> str:
+    # the run link stays a link; everything else is text
+    return line if line.startswith("Run: http") else slack_mrkdwn(line)
+
+
 def _slack_body(alert: Alert) -> str:
-    parts = [f"*{label}:* {value}" for label, value in alert.fields()]
+    parts = [f"*{label}:* {slack_mrkdwn(value)}" for label, value in alert.fields()]
     if alert.error:
-        parts.append(f"```{alert.error}```")
+        # inside ``` only & < > mean anything to Slack; a ``` in the error would end the block
+        code = alert.error.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        parts.append("```" + code.replace("```", "ˋˋˋ") + "```")
     if alert.kind == "recovery":
         parts.append("Succeeded after a failure streak.")
     return "\n".join(parts)[:2900]  # Slack's section text limit is 3000
@@ -77,9 +86,10 @@ def _slack_body(alert: Alert) -> str:
 
 def send_teams(settings: Settings, alert: Alert) -> None:
     card = AdaptiveCard()
-    card.add_attachment(f"**{alert.title}**")
+    card.add_attachment(f"**{adaptive_card(alert.title)}**")
     for line in alert.lines()[:-1]:
-        card.add_attachment(line)
+        # no indentation: four spaces would make a code block, which shows the escapes raw
+        card.add_attachment(adaptive_card(line.strip()))
     card.add_attachment(f"[Open the run in Dagster]({alert.run_url})")
     post_teams(settings.teams_webhook_url, card.payload)
 

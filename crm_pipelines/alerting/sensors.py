@@ -1,7 +1,8 @@
 """The failure and recovery sensors: every job and asset run of this code location.
 
-No `monitored_jobs` (and `monitor_all_code_locations=False`): Dagster then watches every job of
-the code location, including jobs other packages add later and ad-hoc asset materializations.
+They watch every run of the instance (`monitor_all_code_locations=True`) and keep the runs of our
+jobs and assets (`scope.is_our_run`), so that runs started from the command line (`dagster job
+execute`, `dagster asset materialize`), which Dagster's default filter skips, alert too.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import dagster as dg
 
 from crm_pipelines.alerting.channels import configured_channels, send_alert
 from crm_pipelines.alerting.content import build_alert
+from crm_pipelines.alerting.scope import is_our_run
 from crm_pipelines.alerting.streaks import ends_failure_streak, starts_failure_streak, will_be_retried
 from crm_pipelines.automation import sensor_status
 from crm_pipelines.settings import Settings
@@ -34,6 +36,7 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
         name=FAILURE_SENSOR,
         default_status=sensor_status(settings),
         minimum_interval_seconds=INTERVAL_SECONDS,
+        monitor_all_code_locations=True,
         description=(
             "Alerts the operators when a job or asset run of this code location fails: the first "
             f"failure of a streak only (channels: {channels})."
@@ -41,6 +44,8 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
     )
     def pipeline_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
         run = context.dagster_run
+        if not is_our_run(context.repository_def, context.instance, run):
+            return None
         if will_be_retried(run):
             context.log.info(f"run {run.run_id} of {run.job_name} failed and will be retried: "
                              "the retry decides")
@@ -59,10 +64,13 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
         run_status=dg.DagsterRunStatus.SUCCESS,
         default_status=sensor_status(settings),
         minimum_interval_seconds=INTERVAL_SECONDS,
+        monitor_all_code_locations=True,
         description="Tells the operators once when a job that was failing succeeds again.",
     )
     def pipeline_recovery_alert_sensor(context: dg.RunStatusSensorContext) -> None:
         run = context.dagster_run
+        if not is_our_run(context.repository_def, context.instance, run):
+            return None
         if not ends_failure_streak(context.instance, run):
             return None
         alert = build_alert("recovery", settings, context.instance, run)

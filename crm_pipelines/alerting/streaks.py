@@ -6,7 +6,9 @@ failure sensor and the recovery sensor both read it, it survives a sensor reset,
 an operator sees in the UI. A run's streak is its job in its code location; an ad-hoc
 materialization (Dagster's hidden asset job) is a streak per set of assets. Runs that Dagster
 will retry automatically (run_retries, tag `dagster/will_retry=true`) do not count: their
-retry's outcome does.
+retry's outcome does. A run started from the command line has no code location: it belongs to
+the streak of its job whatever location the others ran in (a backfill re-run by hand after a
+scheduled failure is the same job failing again).
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ def _location(run: dg.DagsterRun) -> str | None:
 
 
 def same_streak(run: dg.DagsterRun, other: dg.DagsterRun) -> bool:
-    if other.job_name != run.job_name or _location(other) != _location(run):
+    locations = {_location(other), _location(run)} - {None}
+    if other.job_name != run.job_name or len(locations) > 1:
         return False
     if is_hidden_job(run.job_name):
         return frozenset(other.asset_selection or ()) == frozenset(run.asset_selection or ())

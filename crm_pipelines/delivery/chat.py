@@ -19,6 +19,8 @@ from typing import Any
 from dagster_msteams.client import TeamsClient
 from slack_sdk.webhook import WebhookClient
 
+from crm_pipelines.escaping import slack_mrkdwn
+
 WEBHOOK_TIMEOUT_SECONDS = 15
 
 # slack_sdk logs the request URL (a secret: the webhook's token) at DEBUG, and at INFO when its own
@@ -34,8 +36,8 @@ class WebhookRejected(RuntimeError):
 
 
 def slack_escape(text: str) -> str:
-    """Slack's mrkdwn control characters: `<!channel>` and `<url|x>` become plain text."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Slack mrkdwn: `<!channel>`, `<url|x>`, `*bold*`, `_it_` become plain text (see escaping.py)."""
+    return slack_mrkdwn(text)
 
 
 def post_slack(url: str, payload: dict[str, Any]) -> None:

@@ -2,33 +2,27 @@
 asset's metadata in the Dagster UI) and short chat summaries (Slack, Teams).
 
 HTML is rendered by Jinja2 with autoescape on, so a seller called `<script>` is shown, not run.
-Markdown and text templates escape through the `md` filter / are plain text.
+Markdown and text templates escape through the `md` filter / are plain text. Chat messages escape
+every value with the helper of their format (crm_pipelines/escaping.py).
 """
 
 from __future__ import annotations
 
 import base64
-import html as html_lib
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from crm_pipelines import escaping
 from crm_pipelines.delivery.chat import slack_escape
 from crm_pipelines.reports.i18n import fmt_change, fmt_date, fmt_number, fmt_percent, fmt_score, labels
 
 CHART_CID = "report-chart"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def md_escape(value: Any) -> str:
-    """Markdown-safe text: markup characters backslash-escaped, HTML tags turned into entities."""
-    text = html_lib.escape(str(value), quote=False)
-    return _MD_SPECIAL.sub(r"\\\1", text)
+md_escape = escaping.markdown
 
 
 def _environment() -> jinja2.Environment:
@@ -129,6 +123,7 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
     words = labels(lang)
     title = slack_escape(email_subject(payload))
     facts = "\n".join(f"• {slack_escape(k)}: *{slack_escape(v)}*" for k, v in _summary_facts(payload))
+    mrkdwn = lambda text: {"type": "mrkdwn", "text": text, "verbatim": True}  # noqa: E731 - no URL auto-links
     top = "\n".join(
         f"{p['rank']}. {slack_escape(p['seller'])} — {p['conversions']} · {fmt_score(p['score'], lang)}"
         for p in payload["top_performers"]
@@ -136,17 +131,14 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
     recs = "\n".join(f"• {slack_escape(r)}" for r in payload["recommendations"][:5])
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": email_subject(payload)[:150]}},
-        {"type": "section", "text": {"type": "mrkdwn", "text": facts}},
-        {
-            "type": "section",
-            "text": {"type": "mrkdwn", "text": f"*{slack_escape(words['top_performers'])}*\n{top}"},
-        },
+        {"type": "section", "text": mrkdwn(facts)},
+        {"type": "section", "text": mrkdwn(f"*{slack_escape(words['top_performers'])}*\n{top}")},
     ]
     if recs:
         blocks.append(
             {
                 "type": "section",
-                "text": {"type": "mrkdwn", "text": f"*{slack_escape(words['recommendations'])}*\n{recs}"},
+                "text": mrkdwn(f"*{slack_escape(words['recommendations'])}*\n{recs}"),
             }
         )
     return {"text": title, "blocks": blocks}
@@ -154,11 +146,11 @@ def slack_message(payload: dict[str, Any]) -> dict[str, Any]:
 
 def teams_message(payload: dict[str, Any], legacy: bool) -> dict[str, Any]:
     """A MessageCard for legacy Office 365 connectors, an Adaptive Card for Workflows hooks.
-    MessageCard text renders HTML, so values are HTML-escaped; Adaptive Card text is Markdown,
-    so values are Markdown-escaped (with tags as entities too)."""
+    MessageCard text renders Markdown and HTML, Adaptive Card text Markdown only: each value is
+    escaped for the card's format."""
     lang = payload["language"]
     words = labels(lang)
-    esc = (lambda v: html_lib.escape(str(v))) if legacy else md_escape
+    esc = escaping.message_card if legacy else escaping.adaptive_card
     title = esc(email_subject(payload))
     facts = [{"name": esc(k), "value": esc(v)} for k, v in _summary_facts(payload)]
     top = [

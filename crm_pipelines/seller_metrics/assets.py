@@ -11,8 +11,8 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 import dagster as dg
-import pandas as pd
 
+from crm_pipelines.escaping import markdown
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.resources.redis import RedisResource
@@ -27,6 +27,9 @@ SOURCE_DEPS = ["sellers", "conversations", "messages", "leads"]
 # so it stays small: at most this many tenants.
 PREVIEW_SELLERS = 10
 PREVIEW_TENANTS = 20
+PREVIEW_COLUMNS = ("tenant", "rank", "seller", "score", "sent", "replies", "avg response (min)",
+                   "engagement", "converted", "activity")
+PREVIEW_ALIGN = ("---:", "---:", ":---", "---:", "---:", "---:", "---:", "---:", "---:", ":---")
 
 
 def partition_dates(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> tuple[date, date]:
@@ -66,7 +69,8 @@ def build_seller_metrics_asset(settings: Settings) -> dg.AssetsDefinition:
             outcome = publish_latest_day(stats, redis, socketio)
         except Exception as err:  # noqa: BLE001 - the cache and events are best effort
             context.log.warning(f"seller_metrics: publishing the latest day failed: {type(err).__name__}")
-            outcome = PublishOutcome(False, f"cache not refreshed: publishing failed ({type(err).__name__})", 0, 0)
+            failure = f"publishing failed ({type(err).__name__})"
+            outcome = PublishOutcome(False, f"cache not refreshed: {failure}", 0, 0, failure)
         if not outcome.cache_refreshed and redis.enabled and not stats.later_period_exists:
             context.log.warning(f"seller_metrics: {outcome.cache_status}")
         if outcome.events_failed:
@@ -93,6 +97,7 @@ def _metadata(stats: WriteStats, outcome: PublishOutcome, total_seconds: float) 
         "cache_status": dg.MetadataValue.text(outcome.cache_status),
         "metrics_updated_events": dg.MetadataValue.int(outcome.events_sent),
         "metrics_updated_failed": dg.MetadataValue.int(outcome.events_failed),
+        "metrics_updated_status": dg.MetadataValue.text(outcome.events_status),
         "sql_seconds": dg.MetadataValue.float(round(stats.sql_seconds, 3)),
         "total_seconds": dg.MetadataValue.float(round(total_seconds, 3)),
     }
@@ -107,11 +112,20 @@ def _preview(stats: WriteStats) -> str:
     if not ranked:
         return f"_No seller sent a message on {stats.latest_period or 'these days'}._"
     more = f"\n\n_… and {len(tenants) - len(shown)} more tenants in seller_metrics._" if len(tenants) > len(shown) else ""
-    frame = pd.DataFrame([{
-        "tenant": r["tenant_id"], "rank": r["rank_position"], "seller": r["seller_name"],
-        "score": r["productivity_score"], "sent": r["messages_sent"], "replies": r["replies"],
-        "avg response (min)": None if r["avg_response_time_minutes"] is None else round(r["avg_response_time_minutes"], 1),
-        "engagement": None if r["engagement_rate"] is None else round(r["engagement_rate"], 2),
-        "converted": r["leads_converted"], "activity": r["activity_level"],
-    } for r in ranked])
-    return f"Top sellers on {stats.latest_period}:\n\n" + frame.to_markdown(index=False) + more
+    # Every cell is escaped (a seller's name is the CRM user's text: `|` would add a cell,
+    # `[x](url)` a live link); pandas' to_markdown escapes nothing.
+    lines = ["| " + " | ".join(PREVIEW_COLUMNS) + " |", "|" + "|".join(PREVIEW_ALIGN) + "|"]
+    for r in ranked:
+        cells = [r["tenant_id"], r["rank_position"], r["seller_name"], r["productivity_score"],
+                 r["messages_sent"], r["replies"], _rounded(r["avg_response_time_minutes"], 1),
+                 _rounded(r["engagement_rate"], 2), r["leads_converted"], r["activity_level"]]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return f"Top sellers on {stats.latest_period}:\n\n" + "\n".join(lines) + more
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else markdown(value) if isinstance(value, str) else str(value)
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)

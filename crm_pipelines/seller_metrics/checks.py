@@ -28,7 +28,8 @@ OUTPUT_CHECKS = {
     "replies_within_messages_sent": "A seller's replies never outnumber the messages they sent that day.",
 }
 SOURCE_CHECKS = {
-    "lead_probability_in_range": "Leads' conversion_probability is within 0..1.",
+    "lead_probability_in_range": "Leads' conversion_probability is within 0..1 (NaN and Infinity are not); "
+                                 "leads outside it are never counted as hot.",
     "message_senders_known": "Messages of the window have a known sender_type, and seller messages a "
                               "seller_id of a seller of their tenant.",
     "seller_messages_have_seller": "Seller messages of the window say which seller sent them "

@@ -1,9 +1,10 @@
 """After the rows are committed: the Redis cache and the `metrics_updated` events (SPEC section 4).
 
 Only one day is published per materialization, the window's latest, so a year's backfill sends
-one event per tenant, not 365. The cache holds each seller's *latest* day: when seller_metrics
-already has a later day (a backfill of the past), the cache keys are left as they are and the
-metadata says why. Redis and Socket.IO are best effort: a failure is logged and recorded, the
+one event per tenant, not 365. The cache and the events are about each seller's *latest* day
+(SPEC section 4): when seller_metrics already has a later day (a backfill of the past, run after
+today's refresh), neither the cache keys nor the tenants' dashboards hear about the older day,
+and the metadata says why. Redis and Socket.IO are best effort: a failure is logged and recorded, the
 rows in PostgreSQL stay as committed.
 """
 
@@ -39,6 +40,7 @@ class PublishOutcome:
     cache_status: str  # said in the metadata: what happened to the cache and why
     events_sent: int
     events_failed: int
+    events_status: str = ""  # said in the metadata: which day the events announced, or why none
 
 
 def team_summary(tenant_id: int, period: date, rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -69,13 +71,17 @@ def team_summary(tenant_id: int, period: date, rows: list[dict[str, Any]]) -> di
 
 def publish_latest_day(stats: WriteStats, redis: RedisResource, socketio: SocketIOResource) -> PublishOutcome:
     if stats.latest_period is None or not stats.latest_rows:
-        return PublishOutcome(False, "nothing to publish (no rows written)", 0, 0)
+        return PublishOutcome(False, "nothing to publish (no rows written)", 0, 0, "nothing to publish")
     period = stats.latest_period
     by_tenant: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for row in stats.latest_rows:
         by_tenant[row["tenant_id"]].append(row)
 
     cache_refreshed, cache_status = _refresh_cache(stats, by_tenant, redis)
+    if stats.later_period_exists:
+        # A dashboard showing today must not be switched back to the backfill's last day.
+        return PublishOutcome(cache_refreshed, cache_status, 0, 0,
+                              f"not sent: seller_metrics already has a day after {period}")
     sent = failed = 0
     if socketio.enabled:
         for tenant_id, rows in sorted(by_tenant.items()):
@@ -85,7 +91,8 @@ def publish_latest_day(stats: WriteStats, redis: RedisResource, socketio: Socket
                 sent += 1
             else:
                 failed += 1
-    return PublishOutcome(cache_refreshed, cache_status, sent, failed)
+    status = f"for {period}" if socketio.enabled else "Socket.IO off (REDIS_URL is unset)"
+    return PublishOutcome(cache_refreshed, cache_status, sent, failed, status)
 
 
 def _refresh_cache(stats: WriteStats, by_tenant: dict[int, list[dict[str, Any]]],

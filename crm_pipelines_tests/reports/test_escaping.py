@@ -5,8 +5,10 @@ Socket.IO payload carries the name unchanged as JSON data, with no HTML in it.""
 from __future__ import annotations
 
 import dataclasses
+import html
 
-from crm_pipelines.reports.render import md_escape, teams_message
+from crm_pipelines.escaping import adaptive_card, message_card
+from crm_pipelines.reports.render import teams_message
 from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
 from crm_pipelines_tests.reports.factories import stored_report
 from crm_pipelines_tests.support.socketio_server import RecordingClient
@@ -51,7 +53,7 @@ def test_markup_in_a_seller_name_is_escaped_everywhere(
     teams = next(r for r in webhook_server.requests if r["path"] == "/teams")["raw"]
     assert "<script>" not in teams and "<!channel>" not in teams
     card = next(r for r in webhook_server.requests if r["path"] == "/teams")["body"]
-    assert any(md_escape(EVIL) in text for text in _strings(card))  # Adaptive Card text is Markdown
+    assert any(adaptive_card(EVIL) in text for text in _strings(card))  # Adaptive Card text is Markdown
 
     markdown = result.asset_materializations_for_node("daily_report")[0].metadata["report"].value
     assert "<script>" not in markdown and "&lt;script&gt;" in markdown and "\\*Carla\\*" in markdown
@@ -69,7 +71,8 @@ def test_legacy_teams_card_is_html_escaped(db, report_settings, resources):
     card = teams_message(payload, legacy=True)
     assert card["@type"] == "MessageCard"
     assert "<script>" not in str(card)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; &lt;!channel&gt;" in card["sections"][1]["text"]
+    assert message_card(EVIL) in card["sections"][1]["text"]  # Markdown and HTML: every mark an entity
+    assert EVIL in html.unescape(card["sections"][1]["text"])
 
 
 def _strings(value) -> list[str]:

@@ -108,3 +108,27 @@ def test_redis_down_still_writes_the_rows(two_tenants, settings, db):
     assert meta["metrics_updated_events"] == 0 and meta["metrics_updated_failed"] == 2
     with db.begin() as conn:
         assert conn.execute(sa.text("SELECT count(*) FROM seller_metrics WHERE period = '2025-03-10'")).scalar() == 3
+
+
+def test_a_backfill_of_older_days_does_not_re_announce_them(two_tenants, settings, resources, socketio_server):
+    """Issue 15 #9: today's refresh announced 2025-03-10; a backfill ending 2025-03-09, run after
+    it, used to send `period: 2025-03-09` to every tenant's dashboard. A later refresh of
+    2025-03-10 is the marker: events travel one Redis channel in order, so anything the backfill
+    had sent would have arrived before it."""
+    dashboard = RecordingClient(socketio_server.url, rooms=["metrics:1", "metrics:2"])
+    try:
+        materialize(settings, resources, partition="2025-03-10", with_checks=False)
+        assert [e["period"] for e in dashboard.wait_for("metrics_updated", 2)] == ["2025-03-10"] * 2
+
+        backfill = materialize(settings, resources, first="2025-03-08", last="2025-03-09", with_checks=False)
+        meta = materialization_metadata(backfill)
+        assert (meta["metrics_updated_events"], meta["metrics_updated_failed"]) == (0, 0)
+        assert meta["metrics_updated_status"] == "not sent: seller_metrics already has a day after 2025-03-09"
+        assert meta["rows_written"] == 6  # the backfill's rows are written all the same
+
+        materialize(settings, resources, partition="2025-03-10", with_checks=False)
+        events = dashboard.wait_for("metrics_updated", 4)
+        assert [(e["tenant_id"], e["period"]) for e in events] == [
+            (1, "2025-03-10"), (2, "2025-03-10"), (1, "2025-03-10"), (2, "2025-03-10")]
+    finally:
+        dashboard.close()

@@ -21,7 +21,9 @@ unknown_senders AS (
 sellerless AS (
     SELECT m.id::text AS what FROM win_msgs m WHERE m.sender_type = 'seller' AND m.seller_id IS NULL
 ),
--- one pass over each of leads and conversations, keeping only the offending rows
+-- one pass over each of leads and conversations, keeping only the offending rows.
+-- A probability outside 0..1 includes numeric 'NaN' and 'Infinity' (PostgreSQL orders both above
+-- every number, so "> 1" already holds for them; named here for the reader).
 bad_leads AS (
     SELECT l.id, (l.conversion_probability < 0 OR l.conversion_probability > 1) AS bad_probability,
            coalesce(s.tenant_id <> l.tenant_id, false) AS cross_tenant,

@@ -256,13 +256,17 @@ facts AS (
     UNION ALL
     -- hot leads: probability above the threshold, new/contacted, created before C and idle
     -- (last contact null or more than HOT_LEAD_IDLE_HOURS before C); counted per seller and day
-    -- here so that tens of thousands of open leads do not each become a row of `facts`
+    -- here so that tens of thousands of open leads do not each become a row of `facts`.
+    -- A probability outside 0..1 counts for nothing: PostgreSQL orders numeric 'NaN' above every
+    -- number (and 'Infinity' is above 1), so "> threshold" alone would make them hot; `<= 1`
+    -- keeps the scan a range of the same index. The lead_probability_in_range check flags them.
     SELECT l.assigned_seller_id, l.tenant_id, greatest((h.since AT TIME ZONE :tz)::date, win.first_day),
            0, 0, 0, 0, count(*), 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, 0, 0, 0, 0
     FROM win
     CROSS JOIN leads l
     CROSS JOIN LATERAL (SELECT greatest(l.created_at, l.last_contact_time + win.hot_idle) AS since) h
     WHERE l.status IN ('new', 'contacted') AND l.conversion_probability > win.hot_threshold
+      AND l.conversion_probability <= 1
       AND h.since < win.eff_end
     GROUP BY l.assigned_seller_id, l.tenant_id, 3
     UNION ALL
