@@ -18,7 +18,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from crm_pipelines.connection_urls import host_problem, http_url_problem, postgres_dsn_problem, redis_url_problem
+from crm_pipelines.connection_urls import (
+    host_problem,
+    http_url_problem,
+    postgres_dsn_problem,
+    redis_url_problem,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # A checkout (editable install) keeps its instance in ./dagster_home; an installed package uses the

@@ -10,7 +10,13 @@ import pytest
 
 from crm_pipelines.escaping import adaptive_card, markdown, message_card, slack_mrkdwn
 from crm_pipelines_tests.support.hostile_names import (
-    HOSTILE_NAMES, as_one_line, message_card_read, rendered, slack_markup_left, slack_read)
+    HOSTILE_NAMES,
+    as_one_line,
+    message_card_read,
+    rendered,
+    slack_markup_left,
+    slack_read,
+)
 
 
 @pytest.mark.parametrize("name", HOSTILE_NAMES)

@@ -19,7 +19,14 @@ import pytest
 from click.testing import CliRunner
 
 from crm_pipelines import cli
-from crm_pipelines.settings import Settings, SettingsError, get_settings, load_settings, redact_url, redact_webhook
+from crm_pipelines.settings import (
+    Settings,
+    SettingsError,
+    get_settings,
+    load_settings,
+    redact_url,
+    redact_webhook,
+)
 
 PLANTED = ("Planted", "Pw_123")
 AT_IN_PASSWORD = "postgresql://crm:Planted@Pw_123@127.0.0.1:5432/crm"

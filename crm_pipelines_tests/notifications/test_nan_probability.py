@@ -1,16 +1,10 @@
-"""Issue 15 #8 on the notification side: a lead whose conversion_probability is 'NaN',
-'Infinity' or 1.5 is no hot lead and never reads "NaN% de probabilidad".
-
-The rule statements (notifications/sql/) are being rewritten on another branch to apply the same
-rule as seller_metrics (a probability outside 0..1 counts for nothing); until that lands this test
-is expected to fail, and `strict=True` turns it into a failure the day it passes, so the marker
-is removed with the merge."""
+"""On the notification side as in seller_metrics: a lead whose conversion_probability is 'NaN',
+'Infinity' or 1.5 is no hot lead (a probability outside 0..1 counts for nothing) and no
+notification ever reads "NaN% de probabilidad"."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
-import pytest
 
 from crm_pipelines.notifications.checks import load_notifications, run_rule
 from crm_pipelines.notifications.texts import TEXTS
@@ -28,7 +22,6 @@ def test_every_hot_lead_text_has_one_percent_slot_for_a_number():
             assert texts[key].count("%s%%") == 1, (language, key)
 
 
-@pytest.mark.xfail(strict=True, reason="hot_lead.sql still lets NaN through; rewritten on the notifications branch")
 def test_nan_and_out_of_range_probabilities_notify_nobody(db, resources, settings):
     tenant_id = crm.tenant(db, "Acme")
     ana = crm.seller(db, tenant_id, "Ana Ruiz")
