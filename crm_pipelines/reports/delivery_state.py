@@ -53,6 +53,7 @@ class ReportDeliveryState:
         self.lock_name = delivery_lock_name(tenant_id, report_date)
         self.log = log
         self._conn: sa.Connection | None = None
+        self._lock_lost = False
 
     @contextlib.contextmanager
     def locked(self) -> Iterator[bool]:
@@ -108,6 +109,8 @@ class ReportDeliveryState:
             conn.commit()
             return written
         except sa.exc.SQLAlchemyError as err:
+            # The lock went with its connection: no further claim in this run (see _locked_conn).
+            self._lock_lost = True
             last: Exception = err
         for attempt in range(1, SETTLE_TRIES + 1):
             self.log.warning(
@@ -129,4 +132,10 @@ class ReportDeliveryState:
     def _locked_conn(self) -> sa.Connection:
         if self._conn is None:
             raise RuntimeError("the report's delivery lock is not held")
+        if self._lock_lost:
+            # A ConnectionError is transient (retries.py): the step's retry takes the lock again.
+            raise ConnectionError(
+                f"tenant {self.keys['tenant_id']} {self.keys['report_date']}: the delivery lock's "
+                "PostgreSQL connection dropped; delivery stops here and the step is retried"
+            )
         return self._conn
