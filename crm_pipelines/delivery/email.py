@@ -106,6 +106,9 @@ def open_smtp(settings: Settings, deadline: Deadline | None = None) -> smtplib.S
         smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=timeout, context=context)
     else:
         smtp = smtplib.SMTP(timeout=timeout)
+    # What the constructor would have set from a host: STARTTLS and SMTP_SSL check the
+    # certificate against it (server_hostname).
+    smtp._host = settings.smtp_host
     if deadline is not None:
         deadline.watch(lambda: smtp.sock)
     try:
