@@ -3,9 +3,10 @@ event to the operators' room. Each channel only when configured; each is best ef
 that is down logs a warning naming the channel and the error type, and the others still go).
 
 The transports are crm_pipelines.delivery's (shared with the daily report): they never log a
-webhook URL (a bearer token) and open SMTP with STARTTLS when offered. Teams gets dagster-msteams'
-adaptive card. Every value is escaped for the message's format (an error message can quote a
-seller's or customer's name from a row): Slack mrkdwn, Adaptive Card Markdown.
+webhook URL (a bearer token), open SMTP with STARTTLS when offered, and give every attempt a
+wall-clock deadline (a server trickling one byte at a time cannot hold a sensor tick). Teams gets
+dagster-msteams' adaptive card. Every value is escaped for the message's format (an error message
+can quote a seller's or customer's name from a row): Slack mrkdwn, Adaptive Card Markdown.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import logging
 from dagster_msteams.adaptive_card import AdaptiveCard
 
 from crm_pipelines.alerting.content import Alert
-from crm_pipelines.delivery import post_slack, post_teams
+from crm_pipelines.delivery import describe_error, post_slack, post_teams
 from crm_pipelines.delivery import send_email as deliver_email
 from crm_pipelines.escaping import adaptive_card, slack_mrkdwn
 from crm_pipelines.resources.socketio import SocketIOResource
@@ -27,6 +28,8 @@ ALERT_EVENT = "pipeline_alert"
 # Alerts are about the deployment, not a tenant: one room for whoever operates it (a CRM
 # operator console joins it; the per-tenant managers' rooms never see pipeline internals).
 ALERT_ROOM = "alerts:ops"
+# Per attempt and channel: a sensor tick sends to up to four channels, one after the other.
+ALERT_DEADLINE_SECONDS = 10.0
 
 
 def configured_channels(settings: Settings) -> list[str]:
@@ -42,21 +45,23 @@ def configured_channels(settings: Settings) -> list[str]:
     return channels
 
 
-def send_alert(settings: Settings, alert: Alert) -> dict[str, bool]:
+def send_alert(
+    settings: Settings, alert: Alert, deadline_seconds: float = ALERT_DEADLINE_SECONDS
+) -> dict[str, bool]:
     """Send to every configured channel; {channel: delivered}."""
     senders = {"slack": send_slack, "teams": send_teams, "email": send_email, "socketio": send_socketio}
     outcome: dict[str, bool] = {}
     for channel in configured_channels(settings):
         try:
-            senders[channel](settings, alert)
+            senders[channel](settings, alert, deadline_seconds)
             outcome[channel] = True
         except Exception as err:  # best effort: one channel down never stops the others
-            log.warning("%s alert for run %s not delivered: %s", channel, alert.run_id, type(err).__name__)
+            log.warning("%s alert for run %s not delivered: %s", channel, alert.run_id, describe_error(err))
             outcome[channel] = False
     return outcome
 
 
-def send_slack(settings: Settings, alert: Alert) -> None:
+def send_slack(settings: Settings, alert: Alert, deadline_seconds: float = ALERT_DEADLINE_SECONDS) -> None:
     text = f"*{slack_mrkdwn(alert.title)}*\n" + "\n".join(_slack_line(line) for line in alert.lines())
     blocks = [
         {"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}},
@@ -65,7 +70,7 @@ def send_slack(settings: Settings, alert: Alert) -> None:
             {"type": "button", "text": {"type": "plain_text", "text": "Open the run in Dagster"},
              "url": alert.run_url}]},
     ]
-    post_slack(settings.slack_webhook_url, {"text": text, "blocks": blocks})
+    post_slack(settings.slack_webhook_url, {"text": text, "blocks": blocks}, deadline_seconds=deadline_seconds)
 
 
 def _slack_line(line: str) -> str:
@@ -84,22 +89,23 @@ def _slack_body(alert: Alert) -> str:
     return "\n".join(parts)[:2900]  # Slack's section text limit is 3000
 
 
-def send_teams(settings: Settings, alert: Alert) -> None:
+def send_teams(settings: Settings, alert: Alert, deadline_seconds: float = ALERT_DEADLINE_SECONDS) -> None:
     card = AdaptiveCard()
     card.add_attachment(f"**{adaptive_card(alert.title)}**")
     for line in alert.lines()[:-1]:
         # no indentation: four spaces would make a code block, which shows the escapes raw
         card.add_attachment(adaptive_card(line.strip()))
     card.add_attachment(f"[Open the run in Dagster]({alert.run_url})")
-    post_teams(settings.teams_webhook_url, card.payload)
+    post_teams(settings.teams_webhook_url, card.payload, deadline_seconds=deadline_seconds)
 
 
-def send_email(settings: Settings, alert: Alert) -> None:
+def send_email(settings: Settings, alert: Alert, deadline_seconds: float = ALERT_DEADLINE_SECONDS) -> None:
     deliver_email(settings, list(settings.alert_email_recipients), f"[crm-pipelines] {alert.title}",
-                  None, "\n".join(alert.lines()) + "\n")
+                  None, "\n".join(alert.lines()) + "\n", deadline_seconds=deadline_seconds)
 
 
-def send_socketio(settings: Settings, alert: Alert) -> None:
+def send_socketio(settings: Settings, alert: Alert, deadline_seconds: float = ALERT_DEADLINE_SECONDS) -> None:
+    # A Redis PUBLISH: one short reply, bounded by the Redis client's own socket timeout.
     socketio = SocketIOResource(redis_url=settings.redis_url, channel=settings.socketio_channel)
     if not socketio.emit(ALERT_EVENT, alert.as_event(), room=ALERT_ROOM):
         raise RuntimeError("Redis did not take the event")

@@ -9,9 +9,13 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
+from crm_pipelines.delivery.deadline import Deadline, DeliveryError, attempt_deadline
 from crm_pipelines.settings import Settings
 
+# Each socket operation gives up after this long; the whole attempt (connect, STARTTLS, login,
+# a message with a chart of ~50 kB) after EMAIL_DEADLINE_SECONDS, whatever the server trickles.
 SMTP_TIMEOUT_SECONDS = 15
+EMAIL_DEADLINE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -24,7 +28,7 @@ class InlineImage:
     filename: str | None = None
 
 
-class EmailNotConfigured(RuntimeError):
+class EmailNotConfigured(DeliveryError):
     """SMTP_HOST or ALERT_EMAIL_FROM is unset."""
 
 
@@ -40,13 +44,14 @@ def build_email(
     html: str | None,
     text: str,
     inline_images: list[InlineImage] | None = None,
+    message_id: str | None = None,
 ) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = settings.alert_email_from or ""
     msg["To"] = ", ".join(to)
     msg["Subject"] = _one_line(subject)
     msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = make_msgid(domain=(settings.alert_email_from or "crm.local").split("@")[-1])
+    msg["Message-ID"] = message_id or make_msgid(domain=(settings.alert_email_from or "crm.local").split("@")[-1])
     msg.set_content(text)
     if html is None:
         return msg
@@ -72,34 +77,52 @@ def send_email(
     html: str | None,
     text: str,
     inline_images: list[InlineImage] | None = None,
+    *,
+    message_id: str | None = None,
+    deadline_seconds: float = EMAIL_DEADLINE_SECONDS,
 ) -> None:
-    """Send one message to `to`; raises on any SMTP or connection error (callers retry)."""
+    """Send one message to `to`; raises on any SMTP or connection error (callers retry), and
+    `DeliveryTimeout` when the whole session takes longer than `deadline_seconds`.
+    A stable `message_id` lets a mailbox recognise a message sent again as the same one."""
     if not settings.smtp_host or not settings.alert_email_from:
         raise EmailNotConfigured("SMTP_HOST and ALERT_EMAIL_FROM are required to send email")
-    msg = build_email(settings, to, subject, html, text, inline_images)
-    with open_smtp(settings) as smtp:
-        smtp.send_message(msg, from_addr=settings.alert_email_from, to_addrs=to)
+    msg = build_email(settings, to, subject, html, text, inline_images, message_id)
+    with attempt_deadline(deadline_seconds, "email (SMTP)") as deadline:
+        with open_smtp(settings, deadline) as smtp:
+            smtp.send_message(msg, from_addr=settings.alert_email_from, to_addrs=to)
 
 
 LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
-def open_smtp(settings: Settings) -> smtplib.SMTP:
+def open_smtp(settings: Settings, deadline: Deadline | None = None) -> smtplib.SMTP:
     """Port 465 is TLS from the first byte; elsewhere STARTTLS when the server offers it (a relay
-    on loopback may not), and a login only when SMTP_USER is set, never in clear to another host."""
+    on loopback may not), and a login only when SMTP_USER is set, never in clear to another host.
+    Under a `deadline`, its socket (plain, then TLS) is shut down when the deadline expires."""
     context = ssl.create_default_context()
+    timeout = min(SMTP_TIMEOUT_SECONDS, deadline.remaining()) if deadline else SMTP_TIMEOUT_SECONDS
+    # Created unconnected so the deadline watches the socket from the very first greeting.
     if settings.smtp_port == 465:
-        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port,
-                                              timeout=SMTP_TIMEOUT_SECONDS, context=context)
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=timeout, context=context)
     else:
-        smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT_SECONDS)
-        smtp.ehlo()
-        if smtp.has_extn("starttls"):
-            smtp.starttls(context=context)
+        smtp = smtplib.SMTP(timeout=timeout)
+    # What the constructor would have set from a host: STARTTLS and SMTP_SSL check the
+    # certificate against it (server_hostname).
+    smtp._host = settings.smtp_host
+    if deadline is not None:
+        deadline.watch(lambda: smtp.sock)
+    try:
+        smtp.connect(settings.smtp_host, settings.smtp_port)
+        if settings.smtp_port != 465:
             smtp.ehlo()
-        elif settings.smtp_user and settings.smtp_host not in LOOPBACK:
-            smtp.close()
-            raise RuntimeError("the SMTP server offers no STARTTLS: the password is not sent in clear")
-    if settings.smtp_user:
-        smtp.login(settings.smtp_user, settings.smtp_password or "")
+            if smtp.has_extn("starttls"):
+                smtp.starttls(context=context)
+                smtp.ehlo()
+            elif settings.smtp_user and settings.smtp_host not in LOOPBACK:
+                raise DeliveryError("the SMTP server offers no STARTTLS: the password is not sent in clear")
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password or "")
+    except BaseException:
+        smtp.close()
+        raise
     return smtp

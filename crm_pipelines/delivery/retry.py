@@ -2,7 +2,9 @@
 
 Delivery is best effort: a channel that still fails after its attempts is recorded as failed,
 never raised into the caller's step. The error kept is the exception's type name only, because
-messages of HTTP and SMTP errors may carry a webhook URL (a bearer token) or an address.
+messages of HTTP and SMTP errors may carry a webhook URL (a bearer token) or an address; our
+own errors (`DeliveryError`: a deadline passed, a hook answered 500) add their message, which we
+wrote to name the channel and nothing secret.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
+
+from crm_pipelines.delivery.deadline import DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +44,13 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
+def describe_error(err: BaseException) -> str:
+    """What may be logged and recorded about a failed attempt."""
+    if isinstance(err, DeliveryError):
+        return f"{type(err).__name__}: {err}"
+    return type(err).__name__
+
+
 def skipped(reason: str) -> DeliveryOutcome:
     return DeliveryOutcome(status="skipped", detail=reason, at=_now())
 
@@ -63,7 +74,7 @@ def with_retries(
             send()
             return DeliveryOutcome(status="sent", attempts=attempt, detail=detail, at=_now())
         except Exception as err:  # noqa: BLE001 - recorded, never raised (best effort)
-            error = type(err).__name__
+            error = describe_error(err)
             (logger or log).warning("%s: attempt %d of %d failed (%s)", what, attempt, attempts, error)
             if attempt < attempts:
                 time.sleep(backoff_seconds * (2 ** (attempt - 1)))

@@ -1,5 +1,6 @@
 """The `daily_report` asset: each tenant's report of a finished day, stored in daily_reports and
-shown on the asset's page; delivered only when the run is the schedule's or config asks for it."""
+shown on the asset's page. It sends nothing: `daily_report_delivery_sensor` sees the new
+materialization and asks `daily_report_delivery_job` to deliver it (`delivery_job.py`)."""
 
 import json
 import time
@@ -7,17 +8,14 @@ from datetime import date
 from typing import Any
 
 import dagster as dg
-from pydantic import Field
 
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.reports.chart import render_chart
 from crm_pipelines.reports.content import build_payload
-from crm_pipelines.reports.deliver import ReportDelivery, ReportToDeliver, RetryOptions
 from crm_pipelines.reports.queries import read_report_data
 from crm_pipelines.reports.render import chart_data_uri, render_html, render_markdown
 from crm_pipelines.resources.postgres import PostgresResource
-from crm_pipelines.resources.socketio import SocketIOResource
 from crm_pipelines.retries import retry_only_transient, transient_retry_policy
 from crm_pipelines.settings import Settings
 
@@ -25,26 +23,6 @@ from crm_pipelines.settings import Settings
 MAX_TENANTS_IN_METADATA = 20
 # Charts (about 25 kB each as a data: URI) are shown for the first few tenants only.
 MAX_CHARTS_IN_METADATA = 3
-
-
-class DailyReportConfig(dg.Config):
-    deliver: bool = Field(
-        default=False,
-        description="Send the report (Socket.IO, email, Slack, Teams) even though this run is not the "
-        "schedule's. Channels that already took it are not sent again.",
-    )
-    delivery_attempts: int = Field(
-        default=3, ge=1, le=10, description="Tries per channel before it is recorded as failed."
-    )
-    delivery_backoff_seconds: float = Field(
-        default=2.0, ge=0, description="Wait before the 2nd try; doubles for each further try."
-    )
-
-
-def should_deliver(context: dg.AssetExecutionContext, config: DailyReportConfig) -> bool:
-    """Only the current report is delivered: the schedule's run, or a run whose config asks.
-    Backfills (one run for a month) and plain re-materializations send nothing."""
-    return config.deliver or bool(context.run.tags.get("dagster/schedule_name"))
 
 
 def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
@@ -55,13 +33,11 @@ def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
         backfill_policy=dg.BackfillPolicy.single_run(),
         retry_policy=transient_retry_policy(settings),
         group_name="reports",
-        kinds={"postgres", "python", "email"},
+        kinds={"postgres", "python"},
     )
     def daily_report(
         context: dg.AssetExecutionContext,
-        config: DailyReportConfig,
         postgres: PostgresResource,
-        socketio: SocketIOResource,
     ) -> dg.MaterializeResult:
         """The CEO's report of a finished day, one per tenant: team performance against the week
         before, the top three sellers, the day's alerts, what to do next (named sellers, numbers)
@@ -69,37 +45,17 @@ def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
         started = time.monotonic()
         with retry_only_transient():
             days = [date.fromisoformat(key) for key in context.partition_keys]
-            stored: list[tuple[dict[str, Any], ReportToDeliver]] = []
+            stored: list[tuple[dict[str, Any], bytes]] = []
             for day in days:
                 stored.extend(_build_and_store_day(postgres, settings, day))
         context.log.info("stored %d report(s) for %d day(s)", len(stored), len(days))
 
-        deliveries: dict[str, Any] = {}
-        if should_deliver(context, config):
-            delivery = ReportDelivery(
-                postgres,
-                socketio,
-                settings,
-                RetryOptions(config.delivery_attempts, config.delivery_backoff_seconds),
-                log=context.log,
-            )
-            for payload, report in stored:
-                try:
-                    result = delivery.deliver(report)
-                except Exception as err:  # noqa: BLE001 - delivery never fails the stored report
-                    context.log.warning(
-                        f"delivery of tenant {report.tenant_id} {report.report_date} "
-                        f"failed: {type(err).__name__}"
-                    )
-                    result = {"error": type(err).__name__}
-                deliveries[f"{report.tenant_id}:{report.report_date.isoformat()}"] = result
-
-        last_day = [(payload, report) for payload, report in stored if report.report_date == days[-1]]
+        last_day = [(payload, png) for payload, png in stored if payload["date"] == days[-1].isoformat()]
         # A multi-day run's metadata is copied to every partition it covers: charts only for one day.
         charts = MAX_CHARTS_IN_METADATA if len(days) == 1 else 0
         markdown = "\n\n---\n\n".join(
-            render_markdown(p, chart_data_uri(r.chart_png) if i < charts else None)
-            for i, (p, r) in enumerate(last_day[:MAX_TENANTS_IN_METADATA])
+            render_markdown(p, chart_data_uri(png) if i < charts else None)
+            for i, (p, png) in enumerate(last_day[:MAX_TENANTS_IN_METADATA])
         )
         if len(days) > 1:
             markdown = (
@@ -114,10 +70,9 @@ def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
                 "reports_stored": dg.MetadataValue.int(len(stored)),
                 "days": dg.MetadataValue.int(len(days)),
                 "tenants": dg.MetadataValue.int(len(last_day)),
-                "delivery": dg.MetadataValue.json(deliveries)
-                if deliveries
-                else dg.MetadataValue.text(
-                    "not requested (not the schedule's run and config.deliver is false)"
+                "delivery": dg.MetadataValue.text(
+                    "by daily_report_delivery_job, which daily_report_delivery_sensor asks for when the "
+                    "latest day is materialized; older days: launch it for their partition"
                 ),
                 "duration_seconds": dg.MetadataValue.float(round(time.monotonic() - started, 2)),
             }
@@ -128,7 +83,7 @@ def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
 
 def _build_and_store_day(
     postgres: PostgresResource, settings: Settings, day: date
-) -> list[tuple[dict[str, Any], ReportToDeliver]]:
+) -> list[tuple[dict[str, Any], bytes]]:
     """Every tenant's report of `day`, written in one statement (one transaction per day)."""
     with postgres.begin() as conn:
         tenants = read_report_data(conn, day, settings.crm_timezone)
@@ -144,7 +99,7 @@ def _build_and_store_day(
                 "html": render_html(payload, chart_src=chart_data_uri(png)),
             }
         )
-        built.append((payload, ReportToDeliver(data.tenant_id, day, data.ceo_email, payload, png)))
+        built.append((payload, png))
     if rows:
         with postgres.begin() as conn:
             conn.execute(load_sql(__file__, "store_reports.sql"), {"reports": json.dumps(rows, default=str)})

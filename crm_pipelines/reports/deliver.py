@@ -1,26 +1,37 @@
 """Deliver one tenant's stored report of one day to every channel, each on its own.
 
 Channels: Socket.IO (`daily_report` to `reports:{tenant_id}`), email (to the tenant's ceo_email or
-HANDOFF_EMAIL), Slack and Teams webhooks. Each outcome is written to `daily_reports.delivered_to`
-right after its attempt ({"email": {"status": "failed", "at": ..., "attempts": 3, "error": ...}}).
-A channel already marked `sent` is never tried again, so a later run delivers only what is
-missing. A session advisory lock per tenant and day keeps two runs from delivering at once.
-Nothing here raises into the asset: the stored report stands whatever the channels do.
+HANDOFF_EMAIL), Slack and Teams webhooks. Each channel's state lives in `delivered_to` and moves
+pending -> sent/failed around its send (`delivery_state.py`), so a later run delivers exactly what
+is missing: a channel `sent` is never sent again, a `failed`, `skipped` or never-tried one is.
+
+A channel found `pending` by a later run was interrupted mid-send: the message may or may not
+have arrived (an SMTP server that took the DATA and a process killed before it read the 250 look
+the same from here). Sending it again risks a second email to the CEO, not sending risks none;
+the run marks it `interrupted`, does not resend it, and says so (the delivery job then fails once,
+naming tenant, day and channel, so the failure alert reaches a person). An operator who checked
+that it did not arrive resends it with the job's `resend_interrupted: true`. The report email's
+Message-ID is stable per tenant and day, so a mailbox shows such a resend as the same message.
+
+Channel failures never raise: they are recorded as `failed` for the redelivery sensor. Only
+PostgreSQL trouble raises (the state could not be kept), for the step's retry policy.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from dataclasses import dataclass
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import sqlalchemy as sa
-
-from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.delivery import InlineImage, is_legacy_teams_webhook, post_slack, post_teams, send_email
-from crm_pipelines.delivery.retry import DeliveryOutcome, skipped, with_retries
+from crm_pipelines.delivery.chat import WEBHOOK_DEADLINE_SECONDS
+from crm_pipelines.delivery.email import EMAIL_DEADLINE_SECONDS
+from crm_pipelines.delivery.retry import DeliveryOutcome, describe_error, with_retries
+from crm_pipelines.reports.chart import render_chart
+from crm_pipelines.reports.delivery_state import ReportDeliveryState, now_iso
 from crm_pipelines.reports.render import (
     CHART_CID,
     email_subject,
@@ -37,12 +48,16 @@ _MODULE_LOG = logging.getLogger(__name__)
 
 CHANNELS = ("socketio", "email", "slack", "teams")
 EVENT = "daily_report"
+CLAIMABLE = ("missing", "failed", "skipped")
+INTERRUPTED_DETAIL = "the run sending it stopped mid-send: it may have arrived; not resent automatically"
 
 
 @dataclass(frozen=True)
-class RetryOptions:
+class DeliveryOptions:
     attempts: int = 3
     backoff_seconds: float = 2.0
+    deadline_seconds: float | None = None  # per attempt; None: each transport's own default
+    resend_interrupted: bool = False
 
 
 @dataclass(frozen=True)
@@ -51,150 +66,169 @@ class ReportToDeliver:
     report_date: date
     ceo_email: str | None
     payload: dict[str, Any]
-    chart_png: bytes
+
+
+@dataclass(frozen=True)
+class Send:
+    """One channel's send, ready to go: `detail` is a safe note kept with the outcome."""
+
+    what: str
+    send: Callable[[], None]
+    detail: str | None = None
+
+
+@dataclass
+class DeliveryReport:
+    """What one run did: per report, each channel's state after it; interrupted sends found."""
+
+    states: dict[str, dict[str, str]] = field(default_factory=dict)
+    interrupted: list[str] = field(default_factory=list)
 
 
 def report_room(tenant_id: int) -> str:
     return f"reports:{tenant_id}"
 
 
+def report_message_id(settings: Settings, tenant_id: int, report_date: date) -> str:
+    domain = (settings.alert_email_from or "crm.local").split("@")[-1]
+    return f"<daily-report.{tenant_id}.{report_date.isoformat()}@{domain}>"
+
+
 class ReportDelivery:
     """Delivers the reports of one run. A channel that failed every attempt for one tenant is
     likely down for all of them (the webhooks and the SMTP server are shared): later tenants of
-    the same run get a single attempt on it, so a dead server costs one timeout per tenant, not
-    the whole backoff sequence each time."""
+    the same run get a single attempt on it, so a dead server costs one deadline per tenant."""
 
     def __init__(
         self,
         postgres: PostgresResource,
         socketio: SocketIOResource,
         settings: Settings,
-        retry: RetryOptions,
+        options: DeliveryOptions,
+        run_id: str = "",
         log: logging.Logger | None = None,
     ):
-        self.postgres = postgres
-        self.socketio = socketio
-        self.settings = settings
-        self.retry = retry
+        self.postgres, self.socketio, self.settings, self.options = postgres, socketio, settings, options
+        self.run_id = run_id
         # The run's logger (context.log) so skipped/failed channels show in the run's log in the UI.
         self.log = log or _MODULE_LOG
         self.down: set[str] = set()
+        self.report = DeliveryReport()
 
-    def _retrying(self, channel: str, send, what: str, detail: str | None = None) -> DeliveryOutcome:
-        attempts = 1 if channel in self.down else self.retry.attempts
-        outcome = with_retries(
-            send,
-            what=what,
-            attempts=attempts,
-            backoff_seconds=self.retry.backoff_seconds,
-            detail=detail,
-            logger=self.log,
-        )
-        if outcome.status == "failed":
-            self.down.add(channel)
-        else:
-            self.down.discard(channel)
-        return outcome
+    def _deadline(self, default: float) -> float:
+        return self.options.deadline_seconds or default
 
-    def via_socketio(self, report: ReportToDeliver) -> DeliveryOutcome:
-        if not self.socketio.enabled:
-            return skipped("REDIS_URL unset")
+    def plan(self, channel: str, report: ReportToDeliver) -> Send | str:
+        """The channel's send, or why it is skipped."""
+        tenant = f"tenant {report.tenant_id}"
+        if channel == "socketio":
+            if not self.socketio.enabled:
+                return "REDIS_URL unset"
 
-        def send() -> None:
-            if not self.socketio.emit(EVENT, report.payload, room=report_room(report.tenant_id)):
-                raise ConnectionError("Socket.IO emit not taken by Redis")
+            def emit() -> None:
+                if not self.socketio.emit(EVENT, report.payload, room=report_room(report.tenant_id)):
+                    raise ConnectionError("Socket.IO emit not taken by Redis")
 
-        return self._retrying("socketio", send, f"daily_report Socket.IO tenant {report.tenant_id}")
+            return Send(f"daily_report Socket.IO {tenant}", emit)
+        if channel == "email":
+            return self._plan_email(report)
+        url = self.settings.slack_webhook_url if channel == "slack" else self.settings.teams_webhook_url
+        if not url:
+            return f"{channel.upper()}_WEBHOOK_URL unset"
+        deadline = self._deadline(WEBHOOK_DEADLINE_SECONDS)
+        if channel == "slack":
+            message = slack_message(report.payload)
+            return Send(f"daily_report Slack {tenant}",
+                        lambda: post_slack(url, message, deadline_seconds=deadline))
+        message = teams_message(report.payload, legacy=is_legacy_teams_webhook(url))
+        return Send(f"daily_report Teams {tenant}", lambda: post_teams(url, message, deadline_seconds=deadline))
 
-    def via_email(self, report: ReportToDeliver) -> DeliveryOutcome:
+    def _plan_email(self, report: ReportToDeliver) -> Send | str:
         if not self.settings.smtp_enabled:
-            return skipped("SMTP_HOST unset")
+            return "SMTP_HOST unset"
         recipient = report.ceo_email or self.settings.handoff_email
         if not recipient:
             self.log.warning(
                 "tenant %s has no ceo_email and HANDOFF_EMAIL is unset: daily report email skipped",
                 report.tenant_id,
             )
-            return skipped("no ceo_email and HANDOFF_EMAIL unset")
+            return "no ceo_email and HANDOFF_EMAIL unset"
         html = render_html(report.payload, chart_src=f"cid:{CHART_CID}")
         text = render_text(report.payload)
-        image = InlineImage(cid=CHART_CID, data=report.chart_png, filename="daily-report.png")
+        png = render_chart(report.payload, self.settings.performance_alert_max_response_minutes)
+        image = InlineImage(cid=CHART_CID, data=png, filename="daily-report.png")
+        message_id = report_message_id(self.settings, report.tenant_id, report.report_date)
+        deadline = self._deadline(EMAIL_DEADLINE_SECONDS)
 
         def send() -> None:
-            send_email(self.settings, [recipient], email_subject(report.payload), html, text, [image])
+            send_email(self.settings, [recipient], email_subject(report.payload), html, text, [image],
+                       message_id=message_id, deadline_seconds=deadline)
 
-        return self._retrying(
-            "email", send, f"daily_report email tenant {report.tenant_id}", detail=recipient
-        )
-
-    def via_slack(self, report: ReportToDeliver) -> DeliveryOutcome:
-        url = self.settings.slack_webhook_url
-        if not url:
-            return skipped("SLACK_WEBHOOK_URL unset")
-        message = slack_message(report.payload)
-        return self._retrying(
-            "slack", lambda: post_slack(url, message), f"daily_report Slack tenant {report.tenant_id}"
-        )
-
-    def via_teams(self, report: ReportToDeliver) -> DeliveryOutcome:
-        url = self.settings.teams_webhook_url
-        if not url:
-            return skipped("TEAMS_WEBHOOK_URL unset")
-        message = teams_message(report.payload, legacy=is_legacy_teams_webhook(url))
-        return self._retrying(
-            "teams", lambda: post_teams(url, message), f"daily_report Teams tenant {report.tenant_id}"
-        )
+        return Send(f"daily_report email tenant {report.tenant_id}", send, detail=recipient)
 
     def deliver(self, report: ReportToDeliver) -> dict[str, str]:
-        """Send the channels not yet `sent`; returns each channel's status after this run
-        (`sent` also for one sent by an earlier run, `busy` when another run holds the lock)."""
-        senders = {
-            "socketio": self.via_socketio,
-            "email": self.via_email,
-            "slack": self.via_slack,
-            "teams": self.via_teams,
-        }
-        keys = {"tenant_id": report.tenant_id, "report_date": report.report_date}
-        lock_name = delivery_lock_name(report.tenant_id, report.report_date)
-        with self.postgres.connect() as lock_conn:
-            taken = lock_conn.execute(
-                sa.text("SELECT pg_try_advisory_lock(hashtextextended(:n, 0))"), {"n": lock_name}
-            ).scalar()
-            lock_conn.commit()
+        """Bring every channel of the report to a settled state; returns each channel's state
+        after this run (`sent` also for one sent earlier, `busy` when another run holds the lock)."""
+        state = ReportDeliveryState(self.postgres, report.tenant_id, report.report_date, self.log)
+        key = f"{report.tenant_id}:{report.report_date.isoformat()}"
+        with state.locked() as taken:
             if not taken:
-                self.log.info(
-                    "daily report of tenant %s for %s is being delivered by another run",
-                    report.tenant_id,
-                    report.report_date,
-                )
-                return {channel: "busy" for channel in CHANNELS}
-            try:
-                with self.postgres.begin() as conn:
-                    before = conn.execute(load_sql(__file__, "delivered_to.sql"), keys).scalar() or {}
-                result: dict[str, str] = {}
-                for channel in CHANNELS:
-                    if (before.get(channel) or {}).get("status") == "sent":
-                        result[channel] = "sent"
-                        continue
-                    try:
-                        outcome = senders[channel](report)
-                    except Exception as err:  # noqa: BLE001 - a bug in one channel must not stop the others
-                        self.log.warning("daily report %s delivery crashed: %s", channel, type(err).__name__)
-                        outcome = DeliveryOutcome(status="failed", error=type(err).__name__)
-                    with self.postgres.begin() as conn:
-                        conn.execute(
-                            load_sql(__file__, "record_delivery.sql"),
-                            keys | {"channel": channel, "outcome": json.dumps(outcome.as_record())},
-                        )
-                    result[channel] = outcome.status
-                return result
-            finally:
-                lock_conn.execute(
-                    sa.text("SELECT pg_advisory_unlock(hashtextextended(:n, 0))"), {"n": lock_name}
-                )
-                lock_conn.commit()
+                self.log.info("daily report of tenant %s for %s is being delivered by another run",
+                              report.tenant_id, report.report_date)
+                result = {channel: "busy" for channel in CHANNELS}
+            else:
+                before = state.read()
+                result = {channel: self._channel(state, report, channel, before.get(channel) or {})
+                          for channel in CHANNELS}
+        self.report.states[key] = result
+        return result
 
+    def _channel(self, state: ReportDeliveryState, report: ReportToDeliver, channel: str,
+                 before: dict[str, Any]) -> str:
+        status = before.get("status", "missing")
+        if status == "sent":
+            return "sent"
+        if status == "pending":
+            # We hold the lock, so the run that claimed it is no longer sending.
+            state.settle(channel, before.get("claim", ""), {
+                "status": "interrupted", "at": now_iso(), "since": before.get("at"),
+                "run_id": before.get("run_id"), "attempts": before.get("attempts", 0),
+                "detail": INTERRUPTED_DETAIL,
+            })
+            said = f"tenant {report.tenant_id} {report.report_date}: {channel} was interrupted mid-send " \
+                   f"(pending since {before.get('at')}, run {before.get('run_id')}); its outcome is unknown"
+            self.log.warning(said)
+            self.report.interrupted.append(said)
+            status = "interrupted"
+        if status == "interrupted" and not self.options.resend_interrupted:
+            return "interrupted"
+        planned = self.plan(channel, report)
+        if isinstance(planned, str):
+            record = {"status": "skipped", "at": now_iso(), "detail": planned}
+            return "skipped" if state.claim(channel, record, CLAIMABLE + ("interrupted",)) else status
+        claim = uuid.uuid4().hex
+        attempts_before = int(before.get("attempts") or 0)
+        pending = {"status": "pending", "at": now_iso(), "claim": claim, "run_id": self.run_id,
+                   "attempts": attempts_before}
+        if not state.claim(channel, pending, CLAIMABLE + ("interrupted",)):
+            return status  # changed under us (cannot happen under the lock; never send unclaimed)
+        outcome = self._send(channel, planned)
+        record = outcome.as_record() | {"attempts": attempts_before + outcome.attempts,
+                                        "run_id": self.run_id, "since": pending["at"]}
+        state.settle(channel, claim, record)
+        return outcome.status
 
-def delivery_lock_name(tenant_id: int, report_date: date) -> str:
-    """The advisory lock (hashed to a bigint) held while a tenant's report of a day is delivered."""
-    return f"crm_pipelines.daily_report:{tenant_id}:{report_date.isoformat()}"
+    def _send(self, channel: str, planned: Send) -> DeliveryOutcome:
+        attempts = 1 if channel in self.down else self.options.attempts
+        try:
+            outcome = with_retries(planned.send, what=planned.what, attempts=attempts,
+                                   backoff_seconds=self.options.backoff_seconds, detail=planned.detail,
+                                   logger=self.log)
+        except Exception as err:  # noqa: BLE001 - a bug in one channel must not stop the others
+            self.log.warning("%s crashed: %s", planned.what, describe_error(err))
+            outcome = DeliveryOutcome(status="failed", attempts=1, error=describe_error(err))
+        if outcome.status == "failed":
+            self.down.add(channel)
+        else:
+            self.down.discard(channel)
+        return outcome

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from crm_pipelines.reports.assets import build_daily_report_asset
+from crm_pipelines.reports.delivery_job import build_delivery_job
 from crm_pipelines.settings import Settings
 from crm_pipelines_tests.reports.factories import add_metrics, add_notification, add_seller, add_tenant
 
@@ -159,24 +160,11 @@ def run_report(
     settings: Settings,
     resources: dict,
     day: date = DAY,
-    deliver: bool = False,
-    attempts: int = 3,
-    backoff: float = 0.01,
     partition_range: tuple[str, str] | None = None,
     tags: dict | None = None,
     instance: dg.DagsterInstance | None = None,
 ) -> dg.ExecuteInProcessResult:
-    config = {
-        "ops": {
-            "daily_report": {
-                "config": {
-                    "deliver": deliver,
-                    "delivery_attempts": attempts,
-                    "delivery_backoff_seconds": backoff,
-                }
-            }
-        }
-    }
+    """Materialize daily_report (which stores the reports and sends nothing)."""
     kwargs: dict = {"partition_key": day.isoformat()} if partition_range is None else {}
     if partition_range is not None:
         kwargs["tags"] = {
@@ -187,7 +175,35 @@ def run_report(
         kwargs["tags"] = kwargs.get("tags", {}) | tags
     if instance is not None:
         kwargs["instance"] = instance
-    return dg.materialize([daily_report_asset(settings)], resources=resources, run_config=config, **kwargs)
+    return dg.materialize([daily_report_asset(settings)], resources=resources, **kwargs)
+
+
+def run_delivery(
+    settings: Settings,
+    resources: dict,
+    day: date = DAY,
+    attempts: int = 3,
+    backoff: float = 0.01,
+    deadline: float | None = None,
+    resend_interrupted: bool = False,
+    instance: dg.DagsterInstance | None = None,
+) -> dg.ExecuteInProcessResult:
+    """Run daily_report_delivery_job for `day`, as the delivery sensor's run does."""
+    config = {"attempts": attempts, "backoff_seconds": backoff, "resend_interrupted": resend_interrupted}
+    if deadline is not None:
+        config["attempt_deadline_seconds"] = deadline
+    return build_delivery_job(settings).execute_in_process(
+        run_config={"ops": {"deliver_daily_report": {"config": config}}},
+        resources={"postgres": resources["postgres"], "socketio": resources["socketio"]},
+        partition_key=day.isoformat(),
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+def delivery_states(result: dg.ExecuteInProcessResult) -> dict[str, dict[str, str]]:
+    """The delivery job's output: {"tenant:day": {channel: state after the run}}."""
+    return result.output_for_node("deliver_daily_report")
 
 
 def run_log(instance: dg.DagsterInstance, result: dg.ExecuteInProcessResult) -> str:

@@ -1,6 +1,7 @@
 """The reports domain's definitions: `daily_report` is daily-partitioned on finished days,
 downstream of seller_metrics, backfilled in one run; `daily_report_job` runs in process, one at a
-time; `daily_report_schedule` fires at DAILY_REPORT_HOUR in CRM_TIMEZONE for the previous day."""
+time; `daily_report_schedule` fires at DAILY_REPORT_HOUR in CRM_TIMEZONE for the previous day;
+`daily_report_delivery_job` (partitioned like the asset) is what both delivery sensors ask for."""
 
 from __future__ import annotations
 
@@ -37,10 +38,12 @@ def test_asset_job_and_schedule_are_declared():
     assert schedule.execution_timezone == "America/Bogota"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
 
-    sensor = next(iter(defs.sensors))
-    assert sensor.name == "daily_report_redelivery_sensor"
-    assert sensor.job_name == "daily_report_job" and sensor.minimum_interval_seconds == 900
-    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
+    sensors = {s.name: s for s in defs.sensors}
+    assert set(sensors) == {"daily_report_delivery_sensor", "daily_report_redelivery_sensor"}
+    redelivery, delivery = sensors["daily_report_redelivery_sensor"], sensors["daily_report_delivery_sensor"]
+    assert redelivery.job_name == "daily_report_delivery_job" and redelivery.minimum_interval_seconds == 900
+    assert delivery.job_name == "daily_report_delivery_job" and delivery.minimum_interval_seconds == 30
+    assert {s.default_status for s in sensors.values()} == {dg.DefaultSensorStatus.RUNNING}
 
 
 def test_schedule_targets_the_previous_local_day_and_the_job_runs_one_at_a_time():
@@ -57,6 +60,9 @@ def test_schedule_targets_the_previous_local_day_and_the_job_runs_one_at_a_time(
     job = defs.resolve_job_def("daily_report_job")
     assert job.executor_def.name == "in_process"
     assert job.tags[JOB_TAG] == "daily_report_job"
+    delivery = defs.resolve_job_def("daily_report_delivery_job")
+    assert delivery.tags[JOB_TAG] == "daily_report_delivery_job"
+    assert delivery.partitions_def == job.partitions_def
 
     schedule = defs.resolve_schedule_def("daily_report_schedule")
     tick = datetime(2026, 11, 21, 8, 0, tzinfo=ZoneInfo("America/Bogota"))
@@ -72,4 +78,4 @@ def test_schedule_and_sensor_are_stopped_when_scheduled_tasks_are_off():
     settings = dataclasses.replace(_settings(), enable_scheduled_tasks=False)
     defs = build_defs(settings)
     assert next(iter(defs.schedules)).default_status == dg.DefaultScheduleStatus.STOPPED
-    assert next(iter(defs.sensors)).default_status == dg.DefaultSensorStatus.STOPPED
+    assert {s.default_status for s in defs.sensors} == {dg.DefaultSensorStatus.STOPPED}

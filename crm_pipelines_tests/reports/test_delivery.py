@@ -1,8 +1,9 @@
-"""Delivery of the daily report to real servers on loopback: Socket.IO (a client in the tenant's
-reports room gets the event, a client elsewhere does not), email through aiosmtpd (HTML, text part,
-inline chart), Slack and Teams webhooks; a channel that is down is recorded as failed without
-failing the run, and the next run sends only what is missing; a tenant without ceo_email falls
-back to HANDOFF_EMAIL or is skipped with a log line."""
+"""Delivery of the daily report (daily_report_delivery_job) to real servers on loopback: Socket.IO
+(a client in the tenant's reports room gets the event, a client elsewhere does not), email through
+aiosmtpd (HTML, text part, inline chart), Slack and Teams webhooks; a channel that is down is
+recorded as failed without failing the run, and the next run sends only what is missing; a tenant
+without ceo_email falls back to HANDOFF_EMAIL or is skipped with a log line; materializing the
+asset sends nothing by itself."""
 
 from __future__ import annotations
 
@@ -16,9 +17,16 @@ import pytest
 import sqlalchemy as sa
 from PIL import Image
 
-from crm_pipelines.reports.deliver import delivery_lock_name
+from crm_pipelines.reports.delivery_state import delivery_lock_name
 from crm_pipelines.settings import Settings
-from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_log, run_report
+from crm_pipelines_tests.reports.conftest import (
+    DAY,
+    build_acme_day,
+    delivery_states,
+    run_delivery,
+    run_log,
+    run_report,
+)
 from crm_pipelines_tests.reports.factories import stored_report
 from crm_pipelines_tests.support.socketio_server import RecordingClient, free_port
 
@@ -65,7 +73,8 @@ def test_every_channel_takes_the_report(db, report_settings, resources, smtp_ser
     other_room = clients("reports:999")
     settings = delivering(report_settings, smtp_server.port, webhook_server)
 
-    assert run_report(settings, resources, deliver=True).success
+    assert run_report(settings, resources).success
+    assert run_delivery(settings, resources).success
 
     events = acme_room.wait_for("daily_report", 1)
     assert len(events) == 1
@@ -112,7 +121,8 @@ def test_smtp_down_then_next_run_sends_only_the_email(
     closed_port = free_port()  # nothing listens there
     down = delivering(report_settings, closed_port, webhook_server)
 
-    assert run_report(down, resources, deliver=True, attempts=2).success
+    assert run_report(down, resources).success
+    assert run_delivery(down, resources, attempts=2).success
     with db.connect() as conn:
         first = stored_report(conn, acme.tenant_id, DAY)
     assert first["payload"]["team_performance"]["total_conversations"] == 22  # the report is stored
@@ -131,7 +141,7 @@ def test_smtp_down_then_next_run_sends_only_the_email(
     assert len(webhook_server.requests) == 4
 
     up = delivering(report_settings, smtp_server.port, webhook_server)
-    assert run_report(up, resources, deliver=True).success
+    assert run_delivery(up, resources).success
     with db.connect() as conn:
         second = stored_report(conn, acme.tenant_id, DAY)
     assert statuses(second["delivered_to"]) == {
@@ -152,7 +162,8 @@ def test_webhook_failure_is_retried(db, report_settings, resources, smtp_server,
         delivering(report_settings, smtp_server.port, webhook_server), teams_webhook_url=None
     )
     webhook_server.fail_next = 1  # Slack for Acme answers 500 once
-    assert run_report(settings, resources, deliver=True).success
+    assert run_report(settings, resources).success
+    assert run_delivery(settings, resources).success
     with db.connect() as conn:
         delivered = stored_report(conn, acme.tenant_id, DAY)["delivered_to"]
     assert delivered["slack"]["status"] == "sent" and delivered["slack"]["attempts"] == 2
@@ -168,8 +179,9 @@ def test_without_ceo_email_or_handoff_the_email_is_skipped(
 ):
     acme = build_acme_day(db)
     settings = delivering(report_settings, smtp_server.port, webhook_server, handoff=None)
+    assert run_report(settings, resources).success
     with dg.instance_for_test() as instance:
-        result = run_report(settings, resources, deliver=True, instance=instance)
+        result = run_delivery(settings, resources, instance=instance)
         assert result.success
         log = run_log(instance, result)
     assert [rcpts for _, rcpts in smtp_server.envelopes] == [["ceo@acme.test"]]
@@ -180,7 +192,7 @@ def test_without_ceo_email_or_handoff_the_email_is_skipped(
     assert f"tenant {acme.quiet_tenant_id} has no ceo_email and HANDOFF_EMAIL is unset" in log
 
 
-def test_plain_rematerialization_and_backfill_send_nothing(
+def test_materialization_and_backfill_send_nothing_by_themselves(
     db, report_settings, resources, smtp_server, webhook_server, clients
 ):
     acme = build_acme_day(db)
@@ -211,14 +223,6 @@ def test_plain_rematerialization_and_backfill_send_nothing(
     assert room.wait_for("daily_report", 1, timeout=1.0) == []
 
 
-def test_the_schedules_run_delivers(db, report_settings, resources, smtp_server, webhook_server):
-    acme = build_acme_day(db)
-    settings = delivering(report_settings, smtp_server.port, webhook_server)
-    assert run_report(settings, resources, tags={"dagster/schedule_name": "daily_report_schedule"}).success
-    with db.connect() as conn:
-        assert stored_report(conn, acme.tenant_id, DAY)["delivered_to"]["email"]["status"] == "sent"
-
-
 def test_webhook_urls_never_appear_in_logs_metadata_or_delivered_to(db, report_settings, resources, caplog):
     """A webhook URL is a bearer token: failures are recorded by error type only."""
     acme = build_acme_day(db)
@@ -229,16 +233,20 @@ def test_webhook_urls_never_appear_in_logs_metadata_or_delivered_to(db, report_s
         teams_webhook_url=f"{dead}/webhookb2/TEAMSSECRET",
     )
     with caplog.at_level(logging.DEBUG), dg.instance_for_test() as instance:
-        result = run_report(settings, resources, deliver=True, attempts=2, instance=instance)
-        log = run_log(instance, result)
+        report = run_report(settings, resources, instance=instance)
+        result = run_delivery(settings, resources, attempts=2, instance=instance)
+        log = run_log(instance, report) + run_log(instance, result)
     assert result.success
-    assert "daily_report Slack tenant" in log and "attempt 2 of 2 failed (URLError)" in log
+    refused = "WebhookRejected: Slack webhook failed: ConnectionRefusedError"
+    assert "daily_report Slack tenant" in log and f"attempt 2 of 2 failed ({refused})" in log
     with db.connect() as conn:
         delivered = stored_report(conn, acme.tenant_id, DAY)["delivered_to"]
     assert delivered["slack"]["status"] == "failed" and delivered["teams"]["status"] == "failed"
-    assert delivered["slack"]["error"] == "URLError" and delivered["teams"]["error"] == "WebhookRejected"
-    metadata = result.asset_materializations_for_node("daily_report")[0].metadata
+    assert delivered["slack"]["error"] == refused
+    assert delivered["teams"]["error"] == "WebhookRejected: Teams webhook failed: ConnectionRefusedError"
+    metadata = report.asset_materializations_for_node("daily_report")[0].metadata
     seen = caplog.text + log + str(delivered) + str({k: v.value for k, v in metadata.items()})
+    seen += str(delivery_states(result))
     seen += "".join(str(e.message) for e in result.all_events if getattr(e, "message", None))
     assert "SECRET" not in seen
 
@@ -254,10 +262,11 @@ def test_a_report_being_delivered_by_another_run_is_left_alone(
             sa.text("SELECT pg_advisory_lock(hashtextextended(:n, 0))"),
             {"n": delivery_lock_name(acme.tenant_id, DAY)},
         )
-        result = run_report(settings, resources, deliver=True)
+        assert run_report(settings, resources).success
+        result = run_delivery(settings, resources)
         other_run.execute(sa.text("SELECT pg_advisory_unlock_all()"))
     assert result.success
-    delivery = result.asset_materializations_for_node("daily_report")[0].metadata["delivery"].value
+    delivery = delivery_states(result)
     assert delivery[f"{acme.tenant_id}:2026-11-20"] == {
         c: "busy" for c in ("socketio", "email", "slack", "teams")
     }

@@ -9,7 +9,7 @@ import html
 
 from crm_pipelines.escaping import adaptive_card, message_card
 from crm_pipelines.reports.render import teams_message
-from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
+from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_delivery, run_report
 from crm_pipelines_tests.reports.factories import stored_report
 from crm_pipelines_tests.support.socketio_server import RecordingClient
 
@@ -30,7 +30,8 @@ def test_markup_in_a_seller_name_is_escaped_everywhere(
         teams_webhook_url=webhook_server.url("/teams"),
     )
     try:
-        result = run_report(settings, resources, deliver=True)
+        result = run_report(settings, resources)
+        assert run_delivery(settings, resources).success
         assert result.success
         events = client.wait_for("daily_report", 1)
     finally:

@@ -167,7 +167,8 @@ def test_metadata_shows_the_report_as_markdown(db, report_settings, resources):
     assert "Carla Ruiz" in markdown
     assert markdown.count("![Gráfico](data:image/png;base64,") == 2  # the chart, shown on the asset's page
     assert materialization.metadata["reports_stored"].value == 2
-    assert "not requested" in materialization.metadata["delivery"].value
+    # the asset sends nothing itself; the metadata says what does
+    assert "daily_report_delivery_job" in materialization.metadata["delivery"].value
 
 
 def test_sellers_without_activity_give_a_report_that_says_so(db, report_settings, resources):
