@@ -67,7 +67,7 @@ def init_db(show_plan: bool = False) -> None:
     for name in result.applied:
         click.echo(f"applied {name}")
     for name in result.indexes_built:
-        click.echo(f"built index {schemas.crm}.{name} (concurrently)")
+        click.echo(f"built index {name} (concurrently)")
     click.echo(f"schema {schemas.pipelines} up to date on {where} ({len(result.applied)} applied, "
                f"{len(result.already_applied)} already there)")
 

@@ -20,7 +20,7 @@ from crm_pipelines.settings import Settings, get_settings
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions.merge(
-        sources.build_defs(),
+        sources.build_defs(settings),
         seller_metrics_defs(settings),
         reports_defs(settings),
         notifications_defs(settings),

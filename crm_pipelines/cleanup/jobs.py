@@ -84,7 +84,15 @@ def build_cleanup_job(settings: Settings) -> dg.JobDefinition:
         return dg.Output(pruned, metadata={"table": "notified_situations", "deleted": pruned})
 
     @dg.op(retry_policy=retry, description="Archive active conversations idle for CONVERSATION_ARCHIVE_DAYS.")
-    def archive_idle_conversations(plan: CleanupPlan, postgres: PostgresResource) -> dg.Output[int]:
+    def archive_idle_conversations(
+        context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource
+    ) -> dg.Output[int]:
+        if settings.crm_source == "crmventas":
+            # CRM Ventas has no conversation status: there is nothing to archive, and its threads
+            # are never written to (the mirror always holds them `active`).
+            context.log.info("archive_idle_conversations skipped: CRM Ventas has no conversation status")
+            return dg.Output(0, metadata={"table": "conversations", "archived": 0,
+                                          "skipped": "CRM Ventas has no conversation status"})
         with retry_only_transient():
             stats = run_in_batches(
                 postgres,

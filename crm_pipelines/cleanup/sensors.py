@@ -57,6 +57,8 @@ def build_cleanup_sensor(settings: Settings, job: dg.JobDefinition) -> dg.Sensor
         plan = CleanupPlan.at(now, settings)
         with postgres.connect() as conn:
             pending = pending_work(conn, context.instance, plan)
+        if settings.crm_source == "crmventas":
+            pending["idle_conversations"] = False  # CRM Ventas has no conversation status to archive
         window = datetime.fromtimestamp(now.timestamp() // interval * interval, timezone.utc)
         run_key = f"cleanup:{window:%Y-%m-%dT%H:%M}"
         previous = json.loads(context.cursor) if context.cursor else {}

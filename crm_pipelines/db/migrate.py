@@ -47,6 +47,13 @@ MIGRATION_LOCK_KEY = 72_617_001
 CRM_TABLES_FILE = "crm/{source}/tables.sql"
 CRM_TRIGGERS_FILE = "crm/{source}/conversation_count_triggers.sql"
 CRM_INDEXES_FILE = "crm/{source}/indexes.sql"
+NOTIFICATION_INDEXES_FILE = "crm/notification_indexes.sql"
+MIRRORS_FILE = "crm/{source}/mirrors.sql"
+# Sources whose CRM tables have another shape: read through mirrors of SPEC's relations in our schema.
+MIRRORED_SOURCES = ("crmventas",)
+# CRM Ventas tables whose names our mirrors take (`leads`, `tenants`): the sync reads them through
+# views in our schema, since every connection resolves those names to our mirrors first.
+SHADOWED_TABLES = {"crmventas_leads": "leads", "crmventas_tenants": "tenants"}
 _INDEX_NAME = re.compile(r"CREATE\s+INDEX\s+CONCURRENTLY\s+IF\s+NOT\s+EXISTS\s+(\w+)", re.IGNORECASE)
 
 
@@ -131,10 +138,7 @@ def _steps(conn: sa.Connection, schemas: Schemas, source: str, sql_dir: Path,
             "CREATE TABLE IF NOT EXISTS schema_migrations (filename text PRIMARY KEY, checksum text NOT NULL,"
             " applied_at timestamptz NOT NULL DEFAULT now())",
         ])
-    files = [(p.name, p, False, ours_path) for p in migration_files(sql_dir)]
-    triggers = sql_dir / CRM_TRIGGERS_FILE.format(source=source)
-    files.append((CRM_TRIGGERS_FILE.format(source=source), triggers, True, f"{schemas.crm}, {schemas.pipelines}"))
-    for name, path, crm_side, search_path in files:
+    for name, path, crm_side, search_path in _recorded_files(schemas, source, sql_dir):
         text = path.read_text()
         recorded = applied.get(name)
         if recorded is not None:
@@ -144,20 +148,59 @@ def _steps(conn: sa.Connection, schemas: Schemas, source: str, sql_dir: Path,
             continue
         yield Step(f"sql/{name}", crm_side, search_path, _statements(text), record_as=name,
                    checksum=_checksum(text))
-    indexes = (sql_dir / CRM_INDEXES_FILE.format(source=source)).read_text()
-    for statement in _statements(indexes):
+    if source in MIRRORED_SOURCES:
+        views = [f"CREATE VIEW {schemas.pipelines}.{view} AS SELECT * FROM {schemas.crm}.{table}"
+                 for view, table in SHADOWED_TABLES.items()
+                 if not conn.execute(sa.text("SELECT to_regclass(:v) IS NOT NULL"),
+                                     {"v": f"{schemas.pipelines}.{view}"}).scalar()]
+        if views:
+            yield Step("views of the CRM's tables whose names our mirrors take", False, ours_path, views)
+    for name, schema, crm_side in _index_files(schemas, source):
+        yield from _index_steps(conn, sql_dir, name, schema, crm_side)
+
+
+def _recorded_files(schemas: Schemas, source: str, sql_dir: Path) -> list[tuple[str, Path, bool, str]]:
+    """(name, path, CRM-side?, search_path) of the files applied once each, in order: our numbered
+    files; for a source read through mirrors (crmventas), the mirrors' tables; then the
+    conversation-count triggers, on the CRM's `conversations` (spec) or on our mirror."""
+    ours_path = schemas.search_path
+    files = [(p.name, p, False, ours_path) for p in migration_files(sql_dir)]
+    mirrored = source in MIRRORED_SOURCES
+    if mirrored:
+        mirrors = MIRRORS_FILE.format(source=source)
+        files.append((mirrors, sql_dir / mirrors, False, ours_path))
+        files.append((CRM_TRIGGERS_FILE.format(source="spec"), sql_dir / CRM_TRIGGERS_FILE.format(source="spec"),
+                      False, schemas.pipelines))
+    else:
+        files.append((CRM_TRIGGERS_FILE.format(source=source), sql_dir / CRM_TRIGGERS_FILE.format(source=source),
+                      True, f"{schemas.crm}, {schemas.pipelines}"))
+    return files
+
+
+def _index_files(schemas: Schemas, source: str) -> list[tuple[str, str, bool]]:
+    """(file, schema it builds in, CRM-side?) of the index files. A mirrored source gets the
+    source relations' indexes on our mirrors, and its own on the CRM's tables it syncs from."""
+    files = [(CRM_INDEXES_FILE.format(source=source), schemas.crm, True),
+             (NOTIFICATION_INDEXES_FILE, schemas.crm, True)]
+    if source in MIRRORED_SOURCES:
+        files.append((CRM_INDEXES_FILE.format(source="spec"), schemas.pipelines, False))
+    return files
+
+
+def _index_steps(conn: sa.Connection, sql_dir: Path, name: str, schema: str, crm_side: bool) -> Iterator[Step]:
+    for statement in _statements((sql_dir / name).read_text()):
         index = _INDEX_NAME.search(statement)
         if index is None:
-            raise MigrationError(f"sql/{CRM_INDEXES_FILE.format(source=source)}: every statement must be "
+            raise MigrationError(f"sql/{name}: every statement must be "
                                  f"CREATE INDEX CONCURRENTLY IF NOT EXISTS <name> ...: {statement[:80]!r}")
-        name = index.group(1)
-        valid = _index_validity(conn, schemas.crm, name)
+        index_name = index.group(1)
+        valid = _index_validity(conn, schema, index_name)
         if valid is True:
             continue
         statements = [statement]
         if valid is False:  # an interrupted concurrent build leaves an invalid index behind
-            statements.insert(0, f"DROP INDEX CONCURRENTLY IF EXISTS {schemas.crm}.{name}")
-        yield Step(f"index {name}", True, schemas.crm, statements, transactional=False)
+            statements.insert(0, f"DROP INDEX CONCURRENTLY IF EXISTS {schema}.{index_name}")
+        yield Step(f"index {schema}.{index_name}", crm_side, schema, statements, transactional=False)
 
 
 def _applied(conn: sa.Connection, schemas: Schemas) -> dict[str, str] | None:
@@ -219,7 +262,7 @@ def _run(engine: sa.Engine, conn: sa.Connection, step: Step, schemas: Schemas) -
             try:
                 conn.exec_driver_sql(statement)
             except sa.exc.DBAPIError as err:
-                raise MigrationError(f"{step.name} on the CRM's table could not be built: "
+                raise MigrationError(f"{step.name} (schema {step.search_path}) could not be built: "
                                      f"{str(err.orig).strip().splitlines()[0]}") from None
         return
     with engine.begin() as tx:

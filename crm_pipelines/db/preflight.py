@@ -46,7 +46,35 @@ SPEC_TABLES: dict[str, dict[str, tuple[str, ...]]] = {
                       "created_at": TIMESTAMPTZ, "expires_at": TIMESTAMPTZ},
 }
 
-REQUIREMENTS = {"spec": SPEC_TABLES}
+# A CRM Ventas database (../shared/crmventas/MAPPING.md): the tables and columns the mirrors are
+# synced from (crm_pipelines/crmventas/), and its notifications table, where the rules write.
+CRMVENTAS_TABLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "tenants": {"id": INTEGER, "clinic_name": TEXT, "owner_email": TEXT, "contact_email": TEXT},
+    "users": {"id": UUID, "tenant_id": INTEGER, "email": TEXT, "role": TEXT, "status": TEXT,
+              "first_name": TEXT, "last_name": TEXT, "created_at": TIMESTAMPTZ, "updated_at": TIMESTAMPTZ},
+    "chat_messages": {"id": INTEGER, "tenant_id": INTEGER, "from_number": TEXT, "role": TEXT, "content": TEXT,
+                      "created_at": TIMESTAMPTZ, "correlation_id": TEXT, "assigned_seller_id": UUID,
+                      "channel_source": TEXT},
+    "leads": {"id": UUID, "tenant_id": INTEGER, "phone_number": TEXT, "first_name": TEXT, "last_name": TEXT,
+              "status": TEXT, "assigned_seller_id": UUID, "close_probability": NUMERIC,
+              "created_at": TIMESTAMPTZ, "updated_at": TIMESTAMPTZ, "status_changed_at": TIMESTAMPTZ,
+              "converted_at": TIMESTAMPTZ},
+    "lead_notes": {"id": UUID, "tenant_id": INTEGER, "lead_id": UUID, "note_type": TEXT,
+                   "structured_data": JSONB, "created_at": TIMESTAMPTZ, "updated_at": TIMESTAMPTZ,
+                   "is_deleted": BOOLEAN},
+    "lead_tasks": {"id": INTEGER, "tenant_id": INTEGER, "lead_id": UUID, "due_date": TIMESTAMPTZ,
+                   "status": TEXT, "completed_at": TIMESTAMPTZ, "updated_at": TIMESTAMPTZ},
+    "seller_agenda_events": {"id": UUID, "tenant_id": INTEGER, "lead_id": UUID, "start_datetime": TIMESTAMPTZ,
+                             "end_datetime": TIMESTAMPTZ, "status": TEXT},
+    "lead_status_history": {"id": UUID, "tenant_id": INTEGER, "lead_id": UUID, "to_status_code": TEXT,
+                            "created_at": TIMESTAMPTZ},
+    "notifications": {"id": TEXT, "tenant_id": INTEGER, "type": TEXT, "title": TEXT, "message": TEXT,
+                      "priority": TEXT, "recipient_id": UUID, "related_entity_type": TEXT,
+                      "related_entity_id": TEXT, "metadata": JSONB, "read": BOOLEAN,
+                      "created_at": TIMESTAMPTZ, "expires_at": TIMESTAMPTZ},
+}
+
+REQUIREMENTS = {"spec": SPEC_TABLES, "crmventas": CRMVENTAS_TABLES}
 
 
 @dataclass(frozen=True)
@@ -63,9 +91,7 @@ class Preflight:
 
 def check_crm(conn: sa.Connection, schemas: Schemas, source: str) -> Preflight:
     if source not in REQUIREMENTS:
-        return Preflight(empty=False, problems=[
-            f"CRM_SOURCE={source!r}: this version reads only CRM_SOURCE=spec; a CRM Ventas database "
-            "needs the crmventas source (its mirrors are not built yet)"])
+        return Preflight(empty=False, problems=[f"CRM_SOURCE={source!r} is not a source this version reads"])
     needed = REQUIREMENTS[source]
     found: dict[str, dict[str, str]] = {}
     for table, column, data_type in conn.execute(

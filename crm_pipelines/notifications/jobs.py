@@ -17,6 +17,7 @@ import dagster as dg
 from pydantic import Field
 
 from crm_pipelines.concurrency import one_at_a_time
+from crm_pipelines.crmventas.freshness import ensure_mirrors
 from crm_pipelines.notifications.checks import run_rule
 from crm_pipelines.notifications.delivery import DeliveryReport
 from crm_pipelines.notifications.outbox import send_outbox
@@ -138,6 +139,9 @@ def _rule_op(rule: str, settings: Settings, retry_policy: dg.RetryPolicy) -> dg.
     )
     def check_rule(context: dg.OpExecutionContext, plan: CheckPlan, postgres: PostgresResource) -> dg.Output[int]:
         with retry_only_transient():
+            # CRM_SOURCE=crmventas: mirrors no older than the check's moment T (the first rule
+            # op syncs, the others find it done).
+            ensure_mirrors(settings, postgres, plan.as_of, context.log.info)
             created = run_rule(postgres, rule, plan.thresholds, plan.as_of, settings)
         return dg.Output(
             len(created),

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 import dagster as dg
 
 from crm_pipelines.automation import sensor_status
+from crm_pipelines.crmventas.freshness import mirrors_synced_at
 from crm_pipelines.notifications.checks import DueSummary, count_performance_due, find_due, local_day
 from crm_pipelines.notifications.jobs import run_config_for
 from crm_pipelines.notifications.thresholds import CLOCK_RULES, Thresholds
@@ -66,6 +67,12 @@ def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> lis
 
         if summary.total == 0:
             context.update_cursor(json.dumps(cursor))
+            synced = mirrors_synced_at(postgres) if settings.crm_source == "crmventas" else None
+            if settings.crm_source == "crmventas" and (synced is None or now - synced > timedelta(seconds=interval)):
+                # The mirrors answer for CRM Ventas only as of their last sync: a check syncs first.
+                window = int(now.timestamp()) // interval * interval
+                return dg.RunRequest(run_key=f"sync-and-check:{window}", run_config=run_config_for(CLOCK_RULES),
+                                     tags={"crm_pipelines/due": f"mirrors last synced {synced or 'never'}"})
             return dg.SkipReason(f"nothing due at {local} ({settings.crm_timezone}): {seen}")
 
         requested = previous.get("requested") or {}

@@ -4,11 +4,12 @@ materialization and asks `daily_report_delivery_job` to deliver it (`delivery_jo
 
 import json
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Any
 
 import dagster as dg
 
+from crm_pipelines.crmventas.freshness import ensure_mirrors
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.reports.chart import render_chart
@@ -44,6 +45,8 @@ def build_daily_report_asset(settings: Settings) -> dg.AssetsDefinition:
         and a chart. Stored in `daily_reports`; re-materializing a day replaces it."""
         started = time.monotonic()
         with retry_only_transient():
+            # CRM_SOURCE=crmventas: tenants and sellers as CRM Ventas has them at this run's start.
+            ensure_mirrors(settings, postgres, datetime.now(timezone.utc), context.log.info)
             days = [date.fromisoformat(key) for key in context.partition_keys]
             stored: list[tuple[dict[str, Any], bytes]] = []
             for day in days:

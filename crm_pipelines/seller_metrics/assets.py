@@ -12,6 +12,7 @@ from typing import Any
 
 import dagster as dg
 
+from crm_pipelines.crmventas.freshness import ensure_mirrors
 from crm_pipelines.escaping import markdown
 from crm_pipelines.partitions import daily_partitions
 from crm_pipelines.resources.postgres import PostgresResource
@@ -59,6 +60,8 @@ def build_seller_metrics_asset(settings: Settings) -> dg.AssetsDefinition:
         start_date, end_date = partition_dates(context)
         now = datetime.now(timezone.utc)
         with retry_only_transient():
+            # CRM_SOURCE=crmventas: the mirrors first, no older than this run's start.
+            synced = ensure_mirrors(settings, postgres, now, context.log.info)
             with postgres.begin() as conn:
                 stats = write_seller_metrics(conn, start_date, end_date, now, settings)
         context.log.info(f"seller_metrics {start_date} .. {end_date}: {stats.rows_written} rows "
@@ -75,7 +78,10 @@ def build_seller_metrics_asset(settings: Settings) -> dg.AssetsDefinition:
             context.log.warning(f"seller_metrics: {outcome.cache_status}")
         if outcome.events_failed:
             context.log.warning(f"seller_metrics: {outcome.events_failed} metrics_updated event(s) not sent")
-        return dg.MaterializeResult(metadata=_metadata(stats, outcome, time.perf_counter() - started))
+        metadata = _metadata(stats, outcome, time.perf_counter() - started)
+        if synced is not None:
+            metadata["crm_ventas_sync"] = dg.MetadataValue.json(synced)
+        return dg.MaterializeResult(metadata=metadata)
 
     return seller_metrics
 

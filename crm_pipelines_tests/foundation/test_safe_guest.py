@@ -220,7 +220,7 @@ def test_an_index_left_invalid_by_an_interrupted_build_is_rebuilt(empty_dsn):
 
     result = migrate(ours)
 
-    assert result.indexes_built == ["messages_tenant_created_idx"]
+    assert result.indexes_built == ["public.messages_tenant_created_idx"]
     with raw.connect() as conn:
         valid, unique = conn.execute(sa.text("SELECT indisvalid, indisunique FROM pg_index WHERE indexrelid = "
                                              "'messages_tenant_created_idx'::regclass")).one()

@@ -68,7 +68,7 @@ def test_init_db_twice_gives_the_spec_schema_once(fresh_engine):
     assert first.created_crm_tables
     assert first.applied == ["001_seller_metrics.sql", "002_daily_reports.sql", "003_seller_conversation_counts.sql",
                              "004_notification_ledger_and_outbox.sql", "crm/spec/conversation_count_triggers.sql"]
-    assert "messages_tenant_created_idx" in first.indexes_built
+    assert "public.messages_tenant_created_idx" in first.indexes_built
     before = _schema(fresh_engine)
     second = migrate(fresh_engine)
     assert second.applied == []

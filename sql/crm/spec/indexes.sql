@@ -56,13 +56,3 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS leads_seller_tenant_created_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS leads_seller_tenant_converted_idx
     ON leads (assigned_seller_id, tenant_id, converted_at)
     WHERE converted_at IS NOT NULL;
-
--- cleanup: our expired notifications in batches.
-CREATE INDEX CONCURRENTLY IF NOT EXISTS notifications_expires_idx
-    ON notifications (expires_at);
--- the report's alerts_summary: a tenant's notifications of a day.
-CREATE INDEX CONCURRENTLY IF NOT EXISTS notifications_tenant_created_idx
-    ON notifications (tenant_id, created_at);
--- the bell's counts after a check (notification_count_update): a recipient's notifications.
-CREATE INDEX CONCURRENTLY IF NOT EXISTS notifications_recipient_idx
-    ON notifications (recipient_id);

@@ -1,0 +1,1 @@
+SELECT source, watermark, synced_at FROM crmventas_sync_state;

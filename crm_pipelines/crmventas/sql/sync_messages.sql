@@ -1,0 +1,56 @@
+-- One batch of chat_messages after :after_id (primary key order, at most :batch rows; with
+-- :only_missing, only rows the mirror lacks: the reconciliation's catch-up) into the messages mirror, mapped to SPEC (docs/crmventas-mapping.md):
+--   role user -> customer; system, tool -> system; assistant -> bot or seller by correlation_id:
+--   null (the AI's tools) and auto_... (automations) are bots, manual_send_... and hsm_manual_...
+--   (sent by a person from the dashboard) are the seller, a value equal to the correlation_id of
+--   a customer message of the same thread is the AI agent's reply (a bot), any other value is the
+--   legacy /admin/chat/send route (a person);
+--   seller_id: the row's assigned_seller_id (the thread's assignee as the CRM recorded it); a
+--   row without one gets the thread's assignee in sync_conversations.sql.
+-- Idempotent (an upsert that writes only rows that differ): re-reading a range is harmless.
+-- Returns one row per message read: its id, its thread, and whether it was written.
+WITH batch AS (
+    SELECT cm.id, coalesce(cm.tenant_id, 1) AS tenant_id, cm.from_number, cm.role, cm.content, cm.created_at,
+           cm.correlation_id, cm.assigned_seller_id, cm.channel_source
+    FROM chat_messages AS cm
+    WHERE cm.id > CAST(:after_id AS bigint)
+      AND (NOT CAST(:only_missing AS boolean) OR NOT EXISTS (SELECT 1 FROM messages AS x WHERE x.id = cm.id))
+    ORDER BY cm.id
+    LIMIT :batch
+),
+mapped AS (
+    SELECT b.id, b.tenant_id, crm_pipelines_thread_id(b.tenant_id, b.from_number) AS conversation_id,
+           CASE
+               WHEN b.role = 'user' THEN 'customer'
+               WHEN b.role <> 'assistant' THEN 'system'
+               WHEN b.correlation_id IS NULL OR b.correlation_id LIKE 'auto\_%' THEN 'bot'
+               WHEN b.correlation_id LIKE 'manual\_send\_%' OR b.correlation_id LIKE 'hsm\_manual\_%' THEN 'seller'
+               WHEN EXISTS (SELECT 1 FROM chat_messages AS u
+                            WHERE u.tenant_id = b.tenant_id AND u.from_number = b.from_number
+                              AND u.role = 'user' AND u.correlation_id = b.correlation_id) THEN 'bot'
+               ELSE 'seller'
+           END AS sender_type,
+           b.content, coalesce(b.created_at, CAST(:now AS timestamptz)) AS created_at, b.from_number,
+           b.assigned_seller_id, b.correlation_id, b.channel_source
+    FROM batch AS b
+),
+written AS (
+    INSERT INTO messages AS m (id, tenant_id, conversation_id, sender_type, seller_id, body, created_at,
+                               from_number, row_assignee, correlation_id, channel)
+    SELECT id, tenant_id, conversation_id, sender_type,
+           CASE WHEN sender_type = 'seller' THEN assigned_seller_id END,
+           content, created_at, from_number, assigned_seller_id, correlation_id, channel_source
+    FROM mapped
+    ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, conversation_id = EXCLUDED.conversation_id,
+        sender_type = EXCLUDED.sender_type, body = EXCLUDED.body, created_at = EXCLUDED.created_at,
+        from_number = EXCLUDED.from_number, row_assignee = EXCLUDED.row_assignee,
+        correlation_id = EXCLUDED.correlation_id, channel = EXCLUDED.channel,
+        seller_id = coalesce(EXCLUDED.seller_id, m.seller_id)
+    WHERE (m.tenant_id, m.conversation_id, m.sender_type, m.body, m.created_at, m.row_assignee, m.correlation_id)
+          IS DISTINCT FROM (EXCLUDED.tenant_id, EXCLUDED.conversation_id, EXCLUDED.sender_type, EXCLUDED.body,
+                            EXCLUDED.created_at, EXCLUDED.row_assignee, EXCLUDED.correlation_id)
+    RETURNING m.id
+)
+SELECT mapped.id, mapped.conversation_id, (written.id IS NOT NULL) AS written
+FROM mapped LEFT JOIN written ON written.id = mapped.id
+ORDER BY mapped.id;

@@ -1,0 +1,210 @@
+"""Keep the mirrors of SPEC's relations (sql/crm/crmventas/mirrors.sql) in step with CRM Ventas.
+
+`sync` reads only what changed since the last sync: chat_messages after the id watermark (in
+batches of MESSAGE_BATCH, each committed with its watermark, so a sync interrupted anywhere is
+resumed by the next one), leads whose row, notes, tasks or status history changed after the
+time watermark, and the small users and tenants tables whole. Every write is an upsert that
+touches only rows that differ, so re-reading is harmless: each sync re-reads a margin below its
+watermarks (rows of transactions that committed after a later one).
+
+What no watermark can see (a reassignment rewriting old rows' assigned_seller_id, a lead edited
+without updated_at, a new agenda event: that table has no timestamp, rows lost to a commit older
+than the margin) is caught by `mode="reconcile"`: every thread and lead recomputed and compared,
+the corrections counted. `mode="full"` re-reads everything from the start. The mirrors stay
+readable throughout (no truncation): a metrics run during a full resync reads the last good rows.
+
+Only plain SELECTs touch CRM Ventas's tables, so a sync never blocks the CRM's writes. Syncs run
+one at a time (a session advisory lock); `ensure_fresh` is what every metrics refresh,
+notification check and report calls first: it returns at once when a sync started after the
+caller's own start, else waits for the running one or runs one itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import sqlalchemy as sa
+
+from crm_pipelines.db.sql_files import load_sql
+from crm_pipelines.resources.postgres import PostgresResource
+
+MODES = ("incremental", "reconcile", "full")
+SYNC_LOCK_KEY = 72_617_002  # any fixed number: one sync at a time per database
+MESSAGE_BATCH = 5000
+ID_BATCH = 5000
+# Margins re-read below the watermarks: a row whose transaction committed after a later one's.
+ID_MARGIN = 1000
+TIME_MARGIN = timedelta(minutes=5)
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclass
+class SyncReport:
+    """What a sync read from CRM Ventas and wrote to the mirrors: the UI's metadata."""
+
+    mode: str
+    started_at: datetime
+    read: dict[str, int] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)
+    corrected: dict[str, int] = field(default_factory=dict)
+    watermarks: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    def add(self, bucket: dict[str, int], key: str, n: int) -> None:
+        bucket[key] = bucket.get(key, 0) + int(n or 0)
+
+
+def _sql(name: str) -> sa.TextClause:
+    return load_sql(__file__, name)
+
+
+@contextlib.contextmanager
+def sync_lock(postgres: PostgresResource) -> Iterator[None]:
+    """One sync at a time: a session advisory lock on a connection of its own (in autocommit, so
+    it holds no transaction open while the sync's batches commit)."""
+    with postgres.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(sa.text("SELECT pg_advisory_lock(:k)"), {"k": SYNC_LOCK_KEY})
+        try:
+            yield
+        finally:
+            conn.execute(sa.text("SELECT pg_advisory_unlock(:k)"), {"k": SYNC_LOCK_KEY})
+
+
+def read_state(postgres: PostgresResource) -> dict[str, tuple[str, datetime]]:
+    with postgres.connect() as conn:
+        return {row.source: (row.watermark, row.synced_at) for row in conn.execute(_sql("state_read.sql"))}
+
+
+def ensure_fresh(postgres: PostgresResource, timezone_name: str, since: datetime) -> SyncReport | None:
+    """Mirrors no older than `since`: None when a sync that started after it already finished."""
+    with sync_lock(postgres):
+        last = read_state(postgres).get("sync")
+        if last is not None and last[1] >= since:
+            return None
+        return _sync_locked(postgres, timezone_name, "incremental")
+
+
+def sync(postgres: PostgresResource, timezone_name: str, mode: str = "incremental") -> SyncReport:
+    if mode not in MODES:
+        raise ValueError(f"sync mode {mode!r} is not one of {', '.join(MODES)}")
+    with sync_lock(postgres):
+        return _sync_locked(postgres, timezone_name, mode)
+
+
+def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str) -> SyncReport:
+    clock = time.perf_counter()
+    with postgres.connect() as conn:
+        started = conn.execute(sa.text("SELECT clock_timestamp()")).scalar_one()
+    report = SyncReport(mode=mode, started_at=started)
+    state = {} if mode == "full" else read_state(postgres)
+    params = {"now": started, "timezone": timezone_name}
+
+    for table, statement in (("tenants", "sync_tenants.sql"), ("sellers", "sync_sellers.sql")):
+        with postgres.begin() as conn:
+            read, written = conn.execute(_sql(statement), params).one()
+        report.add(report.read, "users" if table == "sellers" else "tenants", read)
+        report.add(report.written, table, written)
+
+    threads = _sync_messages(postgres, report, state, params, mode)
+    if mode != "incremental":
+        with postgres.begin() as conn:
+            row = conn.execute(_sql("reconcile_messages.sql")).one()
+        threads |= set(row.thread_ids or ())
+        report.add(report.corrected, "messages_reassigned", row.reassigned)
+        report.add(report.corrected, "messages_deleted", row.deleted)
+        with postgres.connect() as conn:
+            everything = conn.execute(_sql("all_ids.sql")).one()
+        threads |= set(everything.thread_ids or ())
+    _sync_conversations(postgres, report, threads, mode)
+    lead_threads = _sync_leads(postgres, report, state, params, threads, mode)
+    # A lead's name and assignee are its thread's fallbacks: threads of changed leads once more.
+    _sync_conversations(postgres, report, lead_threads - threads, mode)
+
+    with postgres.begin() as conn:
+        conn.execute(_sql("state_write.sql"), {"source": "sync", "watermark": mode, "synced_at": started})
+    report.seconds = round(time.perf_counter() - clock, 3)
+    report.watermarks = {source: wm for source, (wm, _) in read_state(postgres).items() if source != "sync"}
+    return report
+
+
+def _sync_messages(postgres: PostgresResource, report: SyncReport, state: dict, params: dict[str, Any],
+                   mode: str) -> set:
+    """chat_messages after the watermark, a committed batch at a time; returns the threads whose
+    messages changed. A reconciliation also fetches every row the mirror lacks, wherever it is."""
+    watermark = int(state.get("chat_messages", ("0",))[0])
+    threads: set = set()
+    passes = [(max(0, watermark - ID_MARGIN), False)]
+    if mode == "reconcile":
+        passes.append((0, True))
+    for after, only_missing in passes:
+        while True:
+            with postgres.begin() as conn:
+                rows = conn.execute(_sql("sync_messages.sql"), {
+                    **params, "after_id": after, "batch": MESSAGE_BATCH, "only_missing": only_missing}).all()
+                if not rows:
+                    break
+                after = rows[-1].id
+                if after > watermark:
+                    watermark = after
+                    conn.execute(_sql("state_write.sql"), {"source": "chat_messages", "watermark": str(watermark),
+                                                           "synced_at": params["now"]})
+            written = [r for r in rows if r.written]
+            threads.update(r.conversation_id for r in written)
+            report.add(report.read, "chat_messages", len(rows))
+            report.add(report.written, "messages", len(written))
+            if only_missing:
+                report.add(report.corrected, "messages_missed", len(written))
+            if len(rows) < MESSAGE_BATCH:
+                break
+    return threads
+
+
+def _sync_conversations(postgres: PostgresResource, report: SyncReport, threads: set, mode: str) -> None:
+    for chunk in _chunks(sorted(threads), ID_BATCH):
+        with postgres.begin() as conn:
+            conversations, attributed = conn.execute(_sql("sync_conversations.sql"), {"ids": chunk}).one()
+        report.add(report.written, "conversations", conversations)
+        report.add(report.written, "messages_attributed", attributed)
+        if mode == "reconcile":
+            report.add(report.corrected, "conversations", conversations)
+
+
+def _sync_leads(postgres: PostgresResource, report: SyncReport, state: dict, params: dict[str, Any],
+                threads: set, mode: str) -> set:
+    """Leads that changed since the time watermark (or all of them); returns their threads."""
+    if mode == "incremental":
+        since = datetime.fromisoformat(state.get("leads", (EPOCH.isoformat(),))[0]) - TIME_MARGIN
+        with postgres.connect() as conn:
+            changed = conn.execute(_sql("changed_leads.sql"), {"since": since, "thread_ids": sorted(threads)}).one()
+        ids, newest = list(changed.ids or ()), changed.newest
+        report.add(report.read, "lead_changes", changed.read)
+    else:
+        with postgres.connect() as conn:
+            ids = list(conn.execute(_sql("all_ids.sql")).one().lead_ids or ())
+            newest = conn.execute(sa.text("SELECT max(updated_at) FROM crmventas_leads")).scalar()
+        report.add(report.read, "lead_changes", len(ids))
+    lead_threads: set = set()
+    for chunk in _chunks(ids, ID_BATCH):
+        with postgres.begin() as conn:
+            written, deleted = conn.execute(_sql("sync_leads.sql"), {**params, "ids": chunk}).one()
+            lead_threads.update(conn.execute(_sql("lead_threads.sql"), {"ids": chunk}).scalars())
+        report.add(report.written, "leads", written + deleted)
+        if mode == "reconcile":
+            report.add(report.corrected, "leads", written + deleted)
+    if newest is not None:
+        previous = state.get("leads", (EPOCH.isoformat(),))[0]
+        mark = max(datetime.fromisoformat(previous), newest) if mode == "incremental" else newest
+        with postgres.begin() as conn:
+            conn.execute(_sql("state_write.sql"), {"source": "leads", "watermark": mark.isoformat(),
+                                                   "synced_at": params["now"]})
+    return lead_threads
+
+
+def _chunks(items: Sequence, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield list(items[start:start + size])
