@@ -30,11 +30,12 @@ CRM_VENTAS_TABLES = {
     "lead_tasks": "Tasks on leads, with due dates.",
     "seller_agenda_events": "Meetings on the sellers' agendas.",
     "lead_status_history": "Every status change of a lead.",
+    "system_events": "CRM Ventas's event log: `seller_assignment` says a thread was assigned.",
 }
 MIRRORS = {
     "sellers": ("users", "tenants"),
-    "conversations": ("chat_messages", "leads"),
-    "messages": ("chat_messages",),
+    "conversations": ("chat_messages", "leads", "system_events"),
+    "messages": ("chat_messages", "system_events"),
     "leads": ("leads", "lead_notes", "lead_tasks", "seller_agenda_events", "lead_status_history", "chat_messages"),
 }
 MIRROR_DESCRIPTIONS = {
@@ -99,7 +100,7 @@ def report_metadata(report: SyncReport, mirror: str) -> dict:
     }
 
 
-def build_resync_job() -> dg.UnresolvedAssetJobDefinition:
+def build_resync_job():
     """The UI's one action for a full resync: launch this job (its config says `full`)."""
     return dg.define_asset_job(
         "crm_ventas_resync_job",

@@ -111,6 +111,7 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str) -> S
         report.add(report.written, table, written)
 
     threads = _sync_messages(postgres, report, state, params, mode)
+    threads |= _sync_assignments(postgres, report, state, params)
     if mode != "incremental":
         with postgres.begin() as conn:
             row = conn.execute(_sql("reconcile_messages.sql")).one()
@@ -120,10 +121,10 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str) -> S
         with postgres.connect() as conn:
             everything = conn.execute(_sql("all_ids.sql")).one()
         threads |= set(everything.thread_ids or ())
-    _sync_conversations(postgres, report, threads, mode)
+    # Leads before threads: a lead's name and assignee are its thread's fallbacks, so the threads
+    # of changed leads are recomputed too.
     lead_threads = _sync_leads(postgres, report, state, params, threads, mode)
-    # A lead's name and assignee are its thread's fallbacks: threads of changed leads once more.
-    _sync_conversations(postgres, report, lead_threads - threads, mode)
+    _sync_conversations(postgres, report, threads | lead_threads, mode)
 
     with postgres.begin() as conn:
         conn.execute(_sql("state_write.sql"), {"source": "sync", "watermark": mode, "synced_at": started})
@@ -136,7 +137,7 @@ def _sync_messages(postgres: PostgresResource, report: SyncReport, state: dict, 
                    mode: str) -> set:
     """chat_messages after the watermark, a committed batch at a time; returns the threads whose
     messages changed. A reconciliation also fetches every row the mirror lacks, wherever it is."""
-    watermark = int(state.get("chat_messages", ("0",))[0])
+    watermark = start_watermark = int(state.get("chat_messages", ("0",))[0])
     threads: set = set()
     passes = [(max(0, watermark - ID_MARGIN), False)]
     if mode == "reconcile":
@@ -155,13 +156,32 @@ def _sync_messages(postgres: PostgresResource, report: SyncReport, state: dict, 
                                                            "synced_at": params["now"]})
             written = [r for r in rows if r.written]
             threads.update(r.conversation_id for r in written)
-            report.add(report.read, "chat_messages", len(rows))
+            new = sum(1 for r in rows if r.id > start_watermark)
+            report.add(report.read, "chat_messages", new)
+            report.add(report.read, "chat_messages_reread", len(rows) - new)
             report.add(report.written, "messages", len(written))
             if only_missing:
                 report.add(report.corrected, "messages_missed", len(written))
             if len(rows) < MESSAGE_BATCH:
                 break
     return threads
+
+
+def _sync_assignments(postgres: PostgresResource, report: SyncReport, state: dict, params: dict[str, Any]) -> set:
+    """Threads assigned since the system_events watermark: their rows' assignees read again."""
+    watermark = int(state.get("system_events", ("0",))[0])
+    with postgres.begin() as conn:
+        found = conn.execute(_sql("reassigned_threads.sql"), {"after_id": max(0, watermark - ID_MARGIN),
+                                                              "watermark": watermark}).one()
+        threads = list(found.thread_ids or ())
+        changed = conn.execute(_sql("refresh_thread_assignees.sql"), {"ids": threads}).scalar_one() if threads else 0
+        if found.newest is not None:
+            conn.execute(_sql("state_write.sql"), {"source": "system_events", "watermark": str(found.newest),
+                                                   "synced_at": params["now"]})
+    report.add(report.read, "seller_assignments", found.read_new)
+    report.add(report.read, "seller_assignments_reread", found.read - found.read_new)
+    report.add(report.written, "messages_reassigned", changed)
+    return set(threads)
 
 
 def _sync_conversations(postgres: PostgresResource, report: SyncReport, threads: set, mode: str) -> None:

@@ -68,6 +68,8 @@ CRMVENTAS_TABLES: dict[str, dict[str, tuple[str, ...]]] = {
                              "end_datetime": TIMESTAMPTZ, "status": TEXT},
     "lead_status_history": {"id": UUID, "tenant_id": INTEGER, "lead_id": UUID, "to_status_code": TEXT,
                             "created_at": TIMESTAMPTZ},
+    "system_events": {"id": INTEGER, "tenant_id": INTEGER, "event_type": TEXT, "payload": JSONB,
+                      "created_at": TIMESTAMPTZ},
     "notifications": {"id": TEXT, "tenant_id": INTEGER, "type": TEXT, "title": TEXT, "message": TEXT,
                       "priority": TEXT, "recipient_id": UUID, "related_entity_type": TEXT,
                       "related_entity_id": TEXT, "metadata": JSONB, "read": BOOLEAN,

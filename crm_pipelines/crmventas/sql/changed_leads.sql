@@ -14,7 +14,8 @@ WITH changed AS (
     SELECT h.lead_id, h.created_at FROM lead_status_history AS h WHERE h.created_at > CAST(:since AS timestamptz)
     UNION ALL
     SELECT l.id, NULL FROM crmventas_leads AS l
-    JOIN conversations AS c ON c.tenant_id = l.tenant_id AND c.customer_phone = l.phone_number
-    WHERE c.id = ANY(CAST(:thread_ids AS uuid[]))
+    JOIN (SELECT DISTINCT m.tenant_id, m.from_number FROM messages AS m
+          WHERE m.conversation_id = ANY(CAST(:thread_ids AS uuid[]))) AS t
+      ON t.tenant_id = l.tenant_id AND t.from_number = l.phone_number
 )
 SELECT array_agg(DISTINCT id) AS ids, max(at) AS newest, count(*) AS read FROM changed;

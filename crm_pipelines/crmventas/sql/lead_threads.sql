@@ -1,5 +1,5 @@
 -- The threads of the leads :ids (a lead's name and assignee are its thread's fallbacks).
-SELECT c.id
+SELECT DISTINCT crm_pipelines_thread_id(l.tenant_id, l.phone_number)
 FROM crmventas_leads AS l
-JOIN conversations AS c ON c.id = crm_pipelines_thread_id(l.tenant_id, l.phone_number)
-WHERE l.id = ANY(CAST(:ids AS uuid[]));
+WHERE l.id = ANY(CAST(:ids AS uuid[]))
+  AND EXISTS (SELECT 1 FROM messages AS m WHERE m.conversation_id = crm_pipelines_thread_id(l.tenant_id, l.phone_number));

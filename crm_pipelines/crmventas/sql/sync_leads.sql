@@ -14,8 +14,8 @@ WITH wanted AS (
 ),
 source AS (
     SELECT l.id, l.tenant_id,
-           CASE WHEN EXISTS (SELECT 1 FROM conversations AS c
-                             WHERE c.id = crm_pipelines_thread_id(l.tenant_id, l.phone_number))
+           CASE WHEN EXISTS (SELECT 1 FROM messages AS m
+                             WHERE m.conversation_id = crm_pipelines_thread_id(l.tenant_id, l.phone_number))
                 THEN crm_pipelines_thread_id(l.tenant_id, l.phone_number) END AS conversation_id,
            l.assigned_seller_id,
            coalesce(s.status, lower(coalesce(l.status, 'new'))) AS status,

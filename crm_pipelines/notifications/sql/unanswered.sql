@@ -15,7 +15,10 @@
 -- notified_situations_pkey.
 WITH due AS MATERIALIZED (
     SELECT x.id, c.id AS conversation_id, c.tenant_id, c.assigned_seller_id, c.customer_name,
-           c.last_message_time, s.name AS seller_name, w.hours_waiting
+           c.last_message_time, s.name AS seller_name, w.hours_waiting,
+           -- the customer's phone where the conversations table has one (CRM Ventas's mirror): its
+           -- frontend links a conversation notification to /chat?phone=<metadata.phone>
+           to_jsonb(c) ->> 'customer_phone' AS phone
     FROM conversations AS c
     JOIN sellers AS s ON s.id = c.assigned_seller_id AND s.tenant_id = c.tenant_id
     CROSS JOIN LATERAL (
@@ -55,7 +58,7 @@ created AS (
            d.conversation_id::text,
            jsonb_build_object('customer_name', d.customer_name, 'seller_name', d.seller_name,
                               'last_message_time', d.last_message_time, 'hours_waiting', d.hours_waiting,
-                              'threshold_hours', CAST(:hours AS numeric)),
+                              'threshold_hours', CAST(:hours AS numeric), 'phone', d.phone),
            CAST(:as_of AS timestamptz),
            CAST(:as_of AS timestamptz) + make_interval(days => CAST(:retention_days AS integer))
     FROM due AS d

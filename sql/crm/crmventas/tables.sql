@@ -366,4 +366,31 @@ ALTER TABLE ONLY sellers ALTER COLUMN id SET DEFAULT nextval('sellers_id_seq'::r
 ALTER TABLE ONLY sellers
     ADD CONSTRAINT sellers_pkey PRIMARY KEY (id);
 
+CREATE TABLE system_events (
+    id bigint NOT NULL,
+    tenant_id integer,
+    user_id uuid,
+    event_type character varying(100) NOT NULL,
+    severity character varying(20) DEFAULT 'info'::character varying,
+    message text,
+    payload jsonb DEFAULT '{}'::jsonb,
+    description text,
+    created_at timestamp with time zone DEFAULT now(),
+    CONSTRAINT system_events_severity_check CHECK (((severity)::text = ANY ((ARRAY['info'::character varying, 'warning'::character varying, 'critical'::character varying])::text[])))
+);
+
+CREATE SEQUENCE system_events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE system_events_id_seq OWNED BY system_events.id;
+
+ALTER TABLE ONLY system_events ALTER COLUMN id SET DEFAULT nextval('system_events_id_seq'::regclass);
+
+ALTER TABLE ONLY system_events
+    ADD CONSTRAINT system_events_pkey PRIMARY KEY (id);
+
 CREATE INDEX idx_chat_messages_tenant_from_created ON chat_messages USING btree (tenant_id, from_number, created_at DESC);
