@@ -66,8 +66,8 @@ def add_metrics(conn: sa.Connection, tenant_id: int, seller_id: str, period: dat
 def add_notification(conn: sa.Connection, tenant_id: int, type_: str, created_at: datetime) -> None:
     conn.execute(
         sa.text(
-            "INSERT INTO notifications (id, tenant_id, type, title, message, priority, metadata, created_at) "
-            "VALUES (:id, :t, :type, 'x', 'x', 'medium', CAST(:m AS jsonb), :c)"
+            "INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id, metadata, created_at) "
+            "VALUES (:id, :t, :type, 'x', 'x', 'medium', gen_random_uuid(), CAST(:m AS jsonb), :c)"
         ),
         {
             "id": f"{type_}_{uuid.uuid4().hex}",

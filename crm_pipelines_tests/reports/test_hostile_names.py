@@ -13,7 +13,7 @@ import pytest
 
 from crm_pipelines.escaping import adaptive_card, message_card, slack_mrkdwn
 from crm_pipelines.reports.render import teams_message
-from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
+from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_delivery, run_report
 from crm_pipelines_tests.reports.factories import stored_report
 from crm_pipelines_tests.support.hostile_names import HOSTILE_NAMES, as_one_line, rendered
 
@@ -33,8 +33,9 @@ def test_a_hostile_seller_name_is_text_in_every_format(name, db, report_settings
     acme = build_acme_day(db, seller_names={"c": name})  # Carla's place: the top performer
     settings = dataclasses.replace(report_settings, slack_webhook_url=webhook_server.url("/slack"),
                                    teams_webhook_url=webhook_server.url("/teams"))
-    result = run_report(settings, resources, deliver=True)
+    result = run_report(settings, resources)
     assert result.success
+    assert run_delivery(settings, resources).success
     with db.connect() as conn:
         stored = stored_report(conn, acme.tenant_id, DAY)
 
