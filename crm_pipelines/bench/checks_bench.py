@@ -58,9 +58,12 @@ def _nodes(plan: dict[str, Any]):
 
 
 def clear_notifications(engine: sa.Engine) -> None:
-    """Each check starts from no notifications, so every repetition inserts the same rows."""
+    """Each check starts from no notifications (and nothing notified or queued yet), so every
+    repetition inserts the same rows."""
     with engine.begin() as conn:
         conn.execute(sa.text("DELETE FROM notifications"))
+        conn.execute(sa.text("DELETE FROM notified_situations"))
+        conn.execute(sa.text("DELETE FROM notification_outbox"))
 
 
 def add_expired_notifications(engine: sa.Engine, now: datetime, rows: int) -> None:
@@ -75,7 +78,7 @@ def add_expired_notifications(engine: sa.Engine, now: datetime, rows: int) -> No
 def expired_left(engine: sa.Engine) -> int:
     with engine.connect() as conn:
         return conn.execute(sa.text(
-            "SELECT count(*) FROM notifications WHERE id LIKE 'bench\\_expired\\_%'")).scalar()
+            "SELECT count(*) FROM notifications WHERE metadata ? 'bench_expired'")).scalar()
 
 
 def restore_conversations(engine: sa.Engine) -> None:
