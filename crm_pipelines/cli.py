@@ -121,6 +121,8 @@ def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, max_dail
             raise click.ClickException(str(err)) from None
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())
     click.echo(f"seeded {counts} in {result.seconds:.1f}s")
+    click.echo(f"the data ends at {now.isoformat(timespec='seconds')}: --seed {seed} --now "
+               f"{now.isoformat(timespec='seconds')} gives the same rows again")
 
 
 @main.command("dev")
