@@ -5,9 +5,10 @@
 -- message starts a new wait.
 -- Once per situation, also after its notification expired and was cleaned: a situation already
 -- in the ledger (notified_situations, sql/004) is left out before its row is built, by ONE
--- primary-key probe per candidate (LEFT JOIN LATERAL ... LIMIT 1 keeps it a probe whatever the
--- statistics say: as a plain NOT EXISTS, PostgreSQL hashed the whole table when it knew it large,
--- and with statistics taken while it was empty it compared every candidate with every row). The
+-- primary-key probe per candidate. LEFT JOIN LATERAL ... LIMIT 1 keeps it a probe whatever the
+-- statistics say: a plain NOT EXISTS leaves the planner free to hash the whole ledger when its
+-- statistics say it is large, or to compare every candidate with every row when they say it is
+-- empty, and both cost far more than the probes once the ledger has grown. The
 -- rest is claimed in the ledger (ON CONFLICT DO NOTHING: of two checks at once, the second waits
 -- for the first and claims nothing), written to `notifications` for the claimed ids only, and
 -- queued in the outbox for sending after the commit. Returns the ids this statement created.
