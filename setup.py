@@ -1,27 +1,32 @@
 """crm-pipelines: a sales CRM's background work (metrics, reports, notifications, cleanup) on Dagster."""
 
-from pathlib import Path
-
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 # Dagster's integration libraries pin the exact core version: 0.29.27 needs 1.13.27. Unpinned,
 # pip would take the newest core and fall back to years-old integration releases.
 DAGSTER = "1.13.27"
 DAGSTER_LIBS = "0.29.27"
 
+# The schema migrations stay at the top of the repository (sql/, sql/crm/spec/); an install puts
+# them inside the package as crm_pipelines/migrations/, where db/migrate.py finds them when there
+# is no checkout around the package.
+MIGRATIONS = {
+    "crm_pipelines.migrations": "sql",
+    "crm_pipelines.migrations.crm": "sql/crm",
+    "crm_pipelines.migrations.crm.spec": "sql/crm/spec",
+}
+
 setup(
     name="crm-pipelines",
     version="0.1.0",
     description="Seller metrics, daily CEO reports, notifications and cleanup for a sales CRM, on Dagster.",
     python_requires=">=3.10",
-    packages=find_packages(exclude=["crm_pipelines_tests*"]),
-    package_data={"crm_pipelines": ["*/sql/*.sql", "*/templates/*", "*/*/sql/*.sql"]},
-    include_package_data=True,
-    # The schema migrations (sql/ at the top of the checkout) for a non-editable install.
-    data_files=[
-        (str(Path("share/crm-pipelines") / folder), sorted(str(p) for p in folder.glob("*.sql")))
-        for folder in (Path("sql"), Path("sql/crm/spec"))
-    ],
+    # Every folder of the package is a package, its sql/ and templates/ folders too, so their files
+    # install as package data (setuptools warns about data folders missing from `packages`).
+    packages=find_namespace_packages(include=["crm_pipelines", "crm_pipelines.*"],
+                                     exclude=["*.__pycache__"]) + list(MIGRATIONS),
+    package_dir=MIGRATIONS,
+    package_data={"": ["*.sql", "*.j2"]},
     install_requires=[
         f"dagster=={DAGSTER}",
         f"dagster-webserver=={DAGSTER}",

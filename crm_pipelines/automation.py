@@ -1,6 +1,12 @@
 """ENABLE_SCHEDULED_TASKS as Dagster default statuses: every schedule and sensor of ours starts
 running by itself when it is true (Dagster's own default for sensors is stopped) and stays
-stopped when it is false. An operator can still toggle each one in the UI."""
+stopped when it is false. An operator can still toggle each one in the UI.
+
+Our sensors name the job they request (`job_name=job.name`) instead of holding the job itself.
+The op-based jobs get their resources from the Definitions; a sensor holding such a job is copied
+by Dagster to point at the resource-bound job, and that copy passes the beta `owners` parameter,
+so every load of the code location (every command, every run) printed a BetaWarning about it. By
+name, the sensor requests the same job and nothing is copied."""
 
 from __future__ import annotations
 

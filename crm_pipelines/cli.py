@@ -4,6 +4,8 @@ stops it with a message naming the variable."""
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 from datetime import datetime, timezone
 
@@ -119,6 +121,8 @@ def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, max_dail
             raise click.ClickException(str(err)) from None
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())
     click.echo(f"seeded {counts} in {result.seconds:.1f}s")
+    click.echo(f"the data ends at {now.isoformat(timespec='seconds')}: --seed {seed} --now "
+               f"{now.isoformat(timespec='seconds')} gives the same rows again")
 
 
 @main.command("dev")
@@ -132,9 +136,37 @@ def dev(port: int, host: str) -> None:
     settings = _settings()
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, DAGSTER_HOME=str(settings.dagster_home))
-    click.echo(f"Dagster UI on http://{host}:{port}")
-    os.execvpe(sys.executable, [sys.executable, "-m", "dagster", "dev", "-m", "crm_pipelines.definitions",
-                                "-h", host, "-p", str(port)], env)
+    click.echo(f"Dagster UI on http://{host}:{port}"
+               + ("; Ctrl-C stops it and the embedded PostgreSQL" if settings.embedded_postgres else ""))
+    sys.exit(serve([sys.executable, "-m", "dagster", "dev", "-m", "crm_pipelines.definitions",
+                    "-h", host, "-p", str(port)], env, settings))
+
+
+def serve(command: list[str], env: dict[str, str], settings: Settings) -> int:
+    """Run `dagster dev` (`command`) until it exits, however it is stopped, then stop the embedded
+    PostgreSQL when it is the one in use: it outlives the processes that use it (resources/embedded.py)
+    and would otherwise keep running after Ctrl-C."""
+    code = run_until_stopped(command, env)
+    if settings.embedded_postgres:
+        from crm_pipelines.resources.embedded import stop_embedded
+
+        if stop_embedded(settings.dagster_home):
+            click.echo("stopped the embedded PostgreSQL")
+    return code
+
+
+def run_until_stopped(command: list[str], env: dict[str, str]) -> int:
+    """Run `command` until it exits and return its exit code. Ctrl-C reaches it directly (same
+    terminal process group) and it shuts down its own processes; we only wait for it, so that the
+    caller can clean up afterwards. SIGTERM is passed on."""
+    child = subprocess.Popen(command, env=env)
+    previous_int = signal.signal(signal.SIGINT, lambda *_: None)
+    previous_term = signal.signal(signal.SIGTERM, lambda *_: child.send_signal(signal.SIGTERM))
+    try:
+        return child.wait()
+    finally:
+        signal.signal(signal.SIGINT, previous_int)
+        signal.signal(signal.SIGTERM, previous_term)
 
 
 def _register_optional_commands() -> None:

@@ -1,4 +1,4 @@
-"""Parsing the DSN and URLs of the settings before anything connects (issue 15 #7).
+"""Parsing the DSN and URLs of the settings before anything connects.
 
 Each `*_problem(value)` returns None when the value parses, or a sentence saying what is wrong
 that never quotes the value: a password with an unencoded `@` is split at the wrong `@` by libpq

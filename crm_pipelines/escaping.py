@@ -1,6 +1,6 @@
 """One escaping helper per format a user-supplied string (a seller's, tenant's or customer's name,
 or a sentence quoting one) lands in, so that it is shown as typed and never becomes markup, a
-link, a mention or a table cell (issue 15 #6).
+link, a mention or a table cell.
 
 | format | where | helper |
 |---|---|---|

@@ -4,7 +4,7 @@ instance, however it was started.
 Dagster's run status sensors, by default, only see runs launched from the sensor's own code
 location (the run's remote origin names it). Runs started with `dagster job execute` or
 `dagster asset materialize` (docs/ recommends them for backfills) have no remote origin, or one
-from an ephemeral location, and were silently skipped (issue 15 #4). The sensors therefore
+from an ephemeral location, and would be skipped. The sensors therefore
 watch every run of the instance (`monitor_all_code_locations=True`) and keep those whose job,
 or for an ad-hoc materialization whose assets, this code location defines.
 """

@@ -78,7 +78,7 @@ def add_expired_notifications(engine: sa.Engine, now: datetime, rows: int) -> No
 def expired_left(engine: sa.Engine) -> int:
     with engine.connect() as conn:
         return conn.execute(sa.text(
-            "SELECT count(*) FROM notifications WHERE metadata ? 'bench_expired'")).scalar()
+            "SELECT count(*) FROM notifications WHERE metadata->>'bench' = 'expired'")).scalar()
 
 
 def restore_conversations(engine: sa.Engine) -> None:

@@ -1,6 +1,6 @@
 """The benchmark's data set sizes. seed_demo's rates, with more conversations a day at large:
 about 31 messages per seller-day at small and medium, about 80 at large (30 million a year for
-1,000 sellers, the scale issue #3 names)."""
+1,000 sellers: the volume the large scale is meant to reach)."""
 
 from __future__ import annotations
 

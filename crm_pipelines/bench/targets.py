@@ -1,4 +1,4 @@
-"""The performance targets of issue 8, judged on a benchmark result.
+"""The performance targets, judged on a benchmark result (docs/benchmark.md lists them).
 
 Targets are reported, not enforced: a missed target is a finding for the README, while rows
 that differ between the paths make the benchmark itself wrong (that one exits non-zero).

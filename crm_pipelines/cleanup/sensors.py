@@ -47,7 +47,7 @@ def build_cleanup_sensor(settings: Settings, job: dg.JobDefinition) -> dg.Sensor
 
     @dg.sensor(
         name="cleanup_sensor",
-        job=job,
+        job_name=job.name,  # by name, not the job itself: automation.py says why
         minimum_interval_seconds=interval,
         default_status=status,
         description="Requests cleanup_job every CLEANUP_INTERVAL_HOURS when something is past its retention.",

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,12 +32,12 @@ from crm_pipelines.settings import PROJECT_ROOT
 
 
 def _sql_dir() -> Path:
-    """sql/ of the checkout (editable install, development), else the copy setup.py installs
-    under <prefix>/share/crm-pipelines/sql (a plain `pip install .`, e.g. in a container)."""
+    """sql/ of the checkout (development, an editable install), else the copy a plain
+    `pip install .` puts inside the package (setup.py: crm_pipelines/migrations/)."""
     checkout = PROJECT_ROOT / "sql"
     if checkout.is_dir():
         return checkout
-    return Path(sys.prefix) / "share" / "crm-pipelines" / "sql"
+    return Path(__file__).resolve().parents[1] / "migrations"
 
 
 SQL_DIR = _sql_dir()

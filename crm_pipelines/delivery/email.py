@@ -6,8 +6,9 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 
 from crm_pipelines.delivery.deadline import Deadline, DeliveryError, attempt_deadline
 from crm_pipelines.settings import Settings
@@ -45,12 +46,15 @@ def build_email(
     text: str,
     inline_images: list[InlineImage] | None = None,
     message_id: str | None = None,
+    now: datetime | None = None,
 ) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = settings.alert_email_from or ""
     msg["To"] = ", ".join(to)
     msg["Subject"] = _one_line(subject)
-    msg["Date"] = formatdate(localtime=False)
+    # The time in CRM_TIMEZONE with its offset ("-0500"); a bare UTC date would say -0000, which
+    # RFC 5322 reserves for "the sender's zone is unknown".
+    msg["Date"] = format_datetime((now or datetime.now(settings.timezone)).astimezone(settings.timezone))
     msg["Message-ID"] = message_id or make_msgid(domain=(settings.alert_email_from or "crm.local").split("@")[-1])
     msg.set_content(text)
     if html is None:

@@ -47,7 +47,7 @@ def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> lis
 
     @dg.sensor(
         name="notification_checks_sensor",
-        job=job,
+        job_name=job.name,  # by name, not the job itself: automation.py says why
         minimum_interval_seconds=interval,
         default_status=status,
         description="Requests a notification check when something is due and not yet notified.",
@@ -96,7 +96,7 @@ def build_notification_sensors(settings: Settings, job: dg.JobDefinition) -> lis
 
     @dg.sensor(
         name="performance_alerts_sensor",
-        job=job,
+        job_name=job.name,  # by name, not the job itself: automation.py says why
         minimum_interval_seconds=60,
         default_status=status,
         description="Runs the performance-alert rule after a materialization of today's "

@@ -39,7 +39,7 @@ REPORT_KEY = dg.AssetKey("daily_report")
 def build_delivery_sensor(settings: Settings, job) -> dg.SensorDefinition:
     @dg.sensor(
         name=DELIVERY_SENSOR_NAME,
-        job=job,
+        job_name=job.name,  # by name, not the job itself: automation.py says why
         minimum_interval_seconds=30,
         default_status=sensor_status(settings),
         description="Deliver the latest day's daily report each time it is materialized.",
@@ -87,7 +87,7 @@ def build_redelivery_sensor(settings: Settings, job) -> dg.SensorDefinition:
 
     @dg.sensor(
         name=SENSOR_NAME,
-        job=job,
+        job_name=job.name,  # by name, not the job itself: automation.py says why
         minimum_interval_seconds=int(INTERVAL.total_seconds()),
         default_status=sensor_status(settings),
         description="Deliver again the latest daily report to the channels that failed, were left "

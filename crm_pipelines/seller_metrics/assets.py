@@ -6,6 +6,7 @@ range's latest day to the Redis cache and to Socket.IO (`publish.py`), best effo
 """
 
 
+import math
 import time
 from datetime import date, datetime, timezone
 from typing import Any
@@ -27,6 +28,7 @@ SOURCE_DEPS = ["sellers", "conversations", "messages", "leads"]
 # The preview shows each tenant's top sellers; metadata is stored with every partition's event,
 # so it stays small: at most this many tenants.
 PREVIEW_SELLERS = 10
+NO_VALUE = "—"
 PREVIEW_TENANTS = 20
 PREVIEW_COLUMNS = ("tenant", "rank", "seller", "score", "sent", "replies", "avg response (min)",
                    "engagement", "converted", "activity")
@@ -130,8 +132,11 @@ def _preview(stats: WriteStats) -> str:
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else markdown(value) if isinstance(value, str) else str(value)
+    # No value (an average over no replies) reads as a dash, as in the daily report; never "nan".
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_VALUE
+    return markdown(value) if isinstance(value, str) else str(value)
 
 
 def _rounded(value: float | None, digits: int) -> float | None:
-    return None if value is None else round(value, digits)
+    return None if value is None or math.isnan(value) else round(value, digits)

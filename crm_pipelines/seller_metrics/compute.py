@@ -1,6 +1,6 @@
 """seller_metrics computed in PostgreSQL: one set-based statement for a whole window of days.
 
-Stable public names (the benchmark, issue 8, times the Dagster path against the bare SQL with them):
+Stable public names (the benchmark times the Dagster path against the bare SQL with them):
 
 - `SELECT_METRICS` / `sql/select_metrics.sql`: the computing SELECT. Params `:start_date`,
   `:end_date` (local dates, end exclusive), `:now`, `:tz`, `:unanswered_hours`,

@@ -1,4 +1,4 @@
-"""Issue 15 #6 in failure alerts: an error message can quote a CRM user's text (a seller's name
+"""Failure alerts: an error message can quote a CRM user's text (a seller's name
 in a failed row). Slack gets it escaped as mrkdwn (and inside its code block only as entities),
 Teams' Adaptive Card as Markdown: no link, no mention, no emphasis reaches the operators."""
 

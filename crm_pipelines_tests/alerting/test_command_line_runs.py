@@ -1,4 +1,4 @@
-"""Issue 15 #4: runs started from the command line alert like any other.
+"""Runs started from the command line alert like any other.
 
 `dagster job execute` and `dagster asset materialize` (what docs/ recommends for backfills) run
 our code location's jobs and assets in the CLI's own process: the run has no remote origin, or

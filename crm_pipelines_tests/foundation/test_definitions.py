@@ -1,5 +1,6 @@
 """The code location loads, names what SPEC section 6 names, and refuses a bad setting by name."""
 
+import ast
 import os
 import subprocess
 import sys
@@ -61,3 +62,28 @@ def test_every_schedule_and_sensor_follows_enable_scheduled_tasks():
         assert {"seller_metrics_schedule", "daily_report_schedule", "notification_checks_sensor",
                 "performance_alerts_sensor", "cleanup_sensor", "pipeline_failure_alert_sensor"} <= names
         assert {a.name: a.default_status.value for a in automations} == {n: expected for n in names}
+
+
+def test_loading_the_code_location_prints_no_beta_warning_about_sensor_owners():
+    """Every command and every run loads the code location: it used to print Dagster's
+    "BetaWarning: Parameter `owners` of initializer `SensorDefinition.__init__` is currently in
+    beta" each time. Loaded in a fresh process with every warning shown, no sensor warns."""
+    code = ("from crm_pipelines.definitions import defs\n"
+            "repo = defs.get_repository_def()\n"
+            "print({s.name: s.job_name for s in repo.sensor_defs if s.name in %r})" % (sorted(JOB_SENSORS),))
+    env = dict(os.environ, POSTGRES_DSN="postgresql://crm:secret@127.0.0.1:5432/crm")
+    proc = subprocess.run([sys.executable, "-W", "always", "-c", code], env=env, capture_output=True,
+                          text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "owners" not in proc.stderr
+    assert "SensorDefinition" not in proc.stderr
+    assert ast.literal_eval(proc.stdout.strip().splitlines()[-1]) == JOB_SENSORS
+
+
+JOB_SENSORS = {
+    "cleanup_sensor": "cleanup_job",
+    "daily_report_delivery_sensor": "daily_report_delivery_job",
+    "daily_report_redelivery_sensor": "daily_report_delivery_job",
+    "notification_checks_sensor": "notification_checks_job",
+    "performance_alerts_sensor": "notification_checks_job",
+}

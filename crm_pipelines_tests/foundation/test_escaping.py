@@ -1,4 +1,4 @@
-"""Issue 15 #6: one escaping helper per format (crm_pipelines/escaping.py), each tested with the
+"""One escaping helper per format (crm_pipelines/escaping.py), each tested with the
 same hostile names: rendered the way the format is rendered, the name reads exactly as typed
 (a line break as a space) and makes no link, emphasis, code, heading, quote, cell or mention."""
 

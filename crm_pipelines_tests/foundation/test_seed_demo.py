@@ -1,5 +1,8 @@
 """`seed-demo`: the same seed gives identical data; the data looks like a real CRM's."""
 
+import os
+import subprocess
+import sys
 from datetime import datetime, timezone
 
 import pytest
@@ -116,3 +119,38 @@ def test_max_daily_conversations_sets_the_rate_and_keeps_the_default_data(db):
     assert ids_at_5 < ids_at_13
     assert 5 < busiest <= 13
     assert 2 * total_at_5 < total_at_13 < 3.5 * total_at_5
+
+
+def test_the_command_with_the_same_seed_and_now_writes_identical_rows(db, pg_dsn):
+    """`crm-pipelines seed-demo --seed N --now T` twice (as a person reproduces a demo): every CRM
+    table hashes the same. Sellers' hiring dates and leads' follow-ups are dates of the data (local
+    midnights and whole hours from the data's last day), not of the moment the command ran, and the
+    command says how to get the same rows again."""
+    env = dict(os.environ, POSTGRES_DSN=pg_dsn, CRM_TIMEZONE="America/Bogota")
+    args = [sys.executable, "-m", "crm_pipelines.cli", "seed-demo", "--tenants", "1", "--sellers", "4",
+            "--days", "5", "--seed", "11", "--now", "2025-03-10T15:00:00+00:00", "--replace"]
+    prints = []
+    for _ in range(2):
+        proc = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        assert proc.stdout.splitlines()[-1] == (
+            "the data ends at 2025-03-10T15:00:00+00:00: --seed 11 --now 2025-03-10T15:00:00+00:00 "
+            "gives the same rows again")
+        prints.append(_fingerprint(db))
+    assert prints[0] == prints[1]
+    with db.connect() as conn:
+        hired = set(conn.execute(sa.text(
+            "SELECT created_at AT TIME ZONE 'America/Bogota' FROM sellers")).scalars())
+        follow_ups = conn.execute(sa.text(
+            "SELECT count(*), count(*) FILTER (WHERE extract(minute FROM next_follow_up) <> 0 "
+            "OR extract(second FROM next_follow_up) <> 0) FROM leads WHERE next_follow_up IS NOT NULL")).one()
+    assert hired == {datetime(2025, 2, 4)}  # 30 days before the first day, 2025-03-06, local midnight
+    assert follow_ups[0] > 0 and follow_ups[1] == 0
+
+
+def test_hiring_dates_do_not_depend_on_the_time_of_day(db):
+    kwargs = dict(tenants=1, sellers=3, days=4, seed=5, timezone="UTC", progress=False, replace=True)
+    seed_demo(db, now=datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc), **kwargs)
+    morning = _fingerprint(db)["sellers"]
+    seed_demo(db, now=datetime(2025, 3, 10, 21, 30, tzinfo=timezone.utc), **kwargs)
+    assert _fingerprint(db)["sellers"] == morning

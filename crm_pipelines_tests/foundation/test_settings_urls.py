@@ -1,4 +1,4 @@
-"""Issue 15 #7: every DSN and URL is parsed at start-up by the parsers that will use it, and a
+"""Every DSN and URL is parsed at start-up by the parsers that will use it, and a
 value that does not parse is refused by the variable's name without quoting any of it.
 
 The planted password `Planted@Pw_123` has an unencoded `@`: libpq and SQLAlchemy split it at the

@@ -55,7 +55,7 @@ def test_unanswered_fires_strictly_after_the_threshold_and_only_for_active_assig
     assert (row["type"], row["tenant_id"], str(row["recipient_id"])) == ("unanswered", tenant_id, ana)
     assert (row["related_entity_type"], row["related_entity_id"]) == ("conversation", fires)
     assert row["title"] == "Conversación sin responder: Carla Gómez"
-    assert row["message"] == "Carla Gómez lleva 1.0 horas esperando respuesta de Ana Ruiz."
+    assert row["message"] == "Carla Gómez lleva 1 hora esperando respuesta de Ana Ruiz."
     assert row["priority"] == "high"
     assert row["created_at"] == T
     assert row["expires_at"] == T + timedelta(days=7)
@@ -97,7 +97,7 @@ def test_hot_lead_needs_probability_above_threshold_open_status_and_idle_time(db
     assert second.recipient_id == bruno
     assert second.message == (
         "Cliente sin nombre tiene un 95% de probabilidad de conversión y nadie lo "
-        "contacta desde hace 2.0 horas."
+        "contacta desde hace 2 horas."
     )
 
 
@@ -119,7 +119,7 @@ def test_followup_fires_at_or_after_its_time_for_interested_and_negotiation(db, 
     }
     late = created[f"followup_{overdue}_{crm.epoch(T - timedelta(hours=5))}"]
     assert late.title == "Follow-up due: Elena Paz"
-    assert late.message == "The follow-up with Elena Paz was due on 2026-03-10 07:00 (5.0 hours ago)."
+    assert late.message == "The follow-up with Elena Paz was due on 2026-03-10 07:00 (5 hours ago)."
     assert (late.priority, created[f"followup_{at_time}_{crm.epoch(T)}"].priority) == ("high", "medium")
 
 
@@ -158,7 +158,7 @@ def test_performance_alert_reads_todays_metrics_and_goes_to_the_seller_and_each_
     assert alert.title == "Performance alert: Ana Ruiz"
     assert alert.message == (
         "Ana Ruiz has 6 unanswered conversations today and an average response time of "
-        "12.0 min (limits: 5 conversations, 30 min)."
+        "12 min (limits: 5 conversations, 30 min)."
     )
     assert check("performance_alert", as_of=T + timedelta(minutes=5)) == []
 
@@ -203,5 +203,5 @@ def test_today_and_local_times_follow_crm_timezone(db, resources, settings, acme
     assert "average response time of n/a min" in alerts[0].message
     assert (
         followups[0].message
-        == "The follow-up with Unnamed customer was due on 2026-03-09 21:00 (1.0 hours ago)."
+        == "The follow-up with Unnamed customer was due on 2026-03-09 21:00 (1 hour ago)."
     )

@@ -7,6 +7,10 @@ from __future__ import annotations
 import ssl
 import subprocess
 from collections.abc import Iterator
+from datetime import datetime, timezone
+from email import policy
+from email.parser import BytesParser
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -118,3 +122,19 @@ def test_wrong_password_raises(tls_login_server):
     with pytest.raises(Exception) as raised:
         send_email(settings, ["ceo@acme.test"], "Reporte", "<p>hola</p>", "hola")
     assert type(raised.value).__name__ == "SMTPAuthenticationError"
+
+
+def test_date_header_carries_the_crm_timezones_offset():
+    """The Date a mail client shows: the sending time in CRM_TIMEZONE with its offset, never the
+    "-0000" that says the sender's zone is unknown."""
+    controller, record, port = _serve()
+    try:
+        before = datetime.now(timezone.utc)
+        send_email(_settings(port, CRM_TIMEZONE="America/Bogota"), ["ceo@acme.test"], "Reporte", None, "hola")
+        after = datetime.now(timezone.utc)
+    finally:
+        controller.stop()
+    message = BytesParser(policy=policy.default).parsebytes(record.sessions[0]["data"])
+    date_header = str(message["Date"])
+    assert date_header.endswith(" -0500"), date_header
+    assert before.replace(microsecond=0) <= parsedate_to_datetime(date_header) <= after

@@ -1,4 +1,4 @@
-"""Issue 15 #6 in the daily report: the top performer carries each hostile name in turn. In every
+"""In the daily report, the top performer carries each hostile name in turn. In every
 format the report lands in, the name reads as typed and makes no markup: the stored HTML
 (Jinja2 autoescape), the Markdown on the asset's page (a real CommonMark renderer), Slack mrkdwn,
 the Adaptive Card of a Workflows hook and the MessageCard of a legacy connector."""

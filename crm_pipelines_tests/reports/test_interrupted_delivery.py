@@ -169,8 +169,9 @@ def test_a_run_killed_mid_send_is_finished_and_the_ceo_gets_one_email(
 
 
 def test_connections_dropped_while_recording_the_email(db, pg_dsn, report_settings, resources, webhook_server):
-    """The issue's case: PostgreSQL dropped the connections while the email was out. Before, the
-    email went, Slack and Teams were never tried, and the run succeeded."""
+    """PostgreSQL drops the connections while the email is out: the step retries, the email is not
+    sent a second time, and Slack and Teams are still delivered (a run that stopped at the dropped
+    connection would leave them never tried and still report success)."""
     acme = build_acme_day(db)
 
     def drop_every_connection() -> None:

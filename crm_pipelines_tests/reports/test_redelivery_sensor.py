@@ -85,7 +85,7 @@ def test_skipped_or_sent_channels_ask_for_nothing(db, settings, resources):
 
 
 def test_a_report_never_delivered_or_left_pending_asks_for_a_run(db, settings, resources):
-    """The issue's two blind spots: a report killed mid-delivery left delivered_to = {}, and a
+    """Two blind spots: a report killed mid-delivery left delivered_to = {}, and a
     dropped connection left Slack and Teams never tried; both looked "delivered" to a sensor that
     only looked for `failed`. A channel left pending by a stopped run is also found."""
     day = date.fromisoformat(daily_partitions(settings, include_today=False).get_last_partition_key())

@@ -1,4 +1,4 @@
-"""Issue 15 #8: a lead's conversion_probability of 'NaN', 'Infinity', 1.5 or -0.2 is no
+"""A lead's conversion_probability of 'NaN', 'Infinity', 1.5 or -0.2 is no
 probability. PostgreSQL orders numeric NaN (and Infinity) above every number, so "> threshold"
 alone counted them as hot leads. Such leads now count for nothing in `hot_leads_open`, the
 `lead_probability_in_range` check flags each of them (WARN, the run succeeds), and the

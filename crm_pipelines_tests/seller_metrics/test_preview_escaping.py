@@ -1,4 +1,4 @@
-"""Issue 15 #6 in the Dagster UI: seller_metrics' `top_sellers` metadata is Markdown, and each
+"""In the Dagster UI, seller_metrics' `top_sellers` metadata is Markdown, and each
 seller's name is the CRM user's text. Rendered by a real CommonMark renderer with GFM tables,
 every hostile name stays in its own cell, reads as typed and makes no link, emphasis or code
 (pandas' to_markdown, used before, escaped nothing: `| x |` added cells, `[phish](...)` a link)."""

@@ -111,7 +111,7 @@ def test_redis_down_still_writes_the_rows(two_tenants, settings, db):
 
 
 def test_a_backfill_of_older_days_does_not_re_announce_them(two_tenants, settings, resources, socketio_server):
-    """Issue 15 #9: today's refresh announced 2025-03-10; a backfill ending 2025-03-09, run after
+    """Today's refresh announced 2025-03-10; a backfill ending 2025-03-09, run after
     it, used to send `period: 2025-03-09` to every tenant's dashboard. A later refresh of
     2025-03-10 is the marker: events travel one Redis channel in order, so anything the backfill
     had sent would have arrived before it."""

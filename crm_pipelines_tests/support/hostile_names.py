@@ -1,4 +1,4 @@
-"""The same hostile names for every format test (issue 15 #6), and how a person would read each
+"""The same hostile names for every format test, and how a person would read each
 format: Markdown and Adaptive Card text through a real CommonMark renderer (markdown-it-py, with
 GFM tables), MessageCard text through HTML entity decoding, Slack mrkdwn by undoing its escapes."""
 
@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 from markdown_it import MarkdownIt
 
 HOSTILE_NAMES = [
-    "*bold* _it_ [phish](https://evil.example/login) | x |",  # the seller of the issue
+    "*bold* _it_ [phish](https://evil.example/login) | x |",  # emphasis, a link and table cells at once
     "*VIP* [x](http://evil.example)",                        # the Teams MessageCard name
     "<script>alert(1)</script> <!channel> <@U123|boss>",
     "`code` ~strike~ **strong** # not a heading",

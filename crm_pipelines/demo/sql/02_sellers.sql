@@ -8,7 +8,10 @@ SELECT md5(:seed || ':seller:' || t || ':' || i)::uuid,
        CASE WHEN i = 1 THEN 'manager' ELSE 'seller' END,
        -- the last seller of a team of ten or more has left the company
        NOT (i = :sellers AND :sellers >= 10),
-       (:now)::timestamptz - make_interval(days => :days + 30)
+       -- hired 30 days before the data's first local day, at midnight: a date of the data, not of
+       -- the moment the seed ran
+       (date_trunc('day', (:now)::timestamptz AT TIME ZONE :tz) - make_interval(days => :days - 1 + 30))
+         AT TIME ZONE :tz
 FROM generate_series(1, :tenants) AS t,
      generate_series(1, :sellers) AS i,
      LATERAL (SELECT ARRAY['María', 'José', 'Juan', 'Ana', 'Luis', 'Carmen', 'Carlos', 'Lucía',

@@ -14,7 +14,10 @@ SELECT md5(:seed || ':lead:' || c.id)::uuid, c.tenant_id, c.id, c.assigned_selle
        lead_created,
        CASE WHEN st = 'new' THEN NULL ELSE least(c.last_message_time, (:now)::timestamptz) END,
        CASE WHEN f.status IN ('interested', 'negotiation')
-            THEN (:now)::timestamptz + make_interval(hours => (72 * pg_temp.rnd(:seed || 'fu' || c.id) - 24)::int)
+            -- on the hour, from a day before the data's last local day to two days after it began:
+            -- those at or before :now are due
+            THEN (date_trunc('day', (:now)::timestamptz AT TIME ZONE :tz)
+                  + make_interval(hours => (72 * pg_temp.rnd(:seed || 'fu' || c.id) - 24)::int)) AT TIME ZONE :tz
        END,
        CASE WHEN st = 'closed_won' AND won_at <= (:now)::timestamptz THEN won_at END
 FROM conversations c

@@ -45,7 +45,7 @@ created AS (
            format(:t_hot_lead_title, coalesce(c.customer_name, :t_unknown_customer)),
            CASE WHEN d.last_contact_time IS NULL
                 THEN format(:t_hot_lead_message_never, coalesce(c.customer_name, :t_unknown_customer), d.percent)
-                ELSE format(:t_hot_lead_message, coalesce(c.customer_name, :t_unknown_customer), d.percent, d.hours_idle)
+                ELSE format(:t_hot_lead_message, coalesce(c.customer_name, :t_unknown_customer), d.percent, waited.text)
            END,
            'high',
            d.assigned_seller_id,
@@ -65,6 +65,20 @@ created AS (
     LEFT JOIN LATERAL (
         SELECT cc.customer_name FROM conversations AS cc WHERE cc.id = d.conversation_id LIMIT 1
     ) AS c ON true
+    -- How long, as a person reads it (texts.py): under a minute, minutes, then hours with one
+    -- decimal at most and REPORT_LANGUAGE's separators; singular for exactly one.
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN w.seconds < 60 THEN :t_less_than_a_minute
+                    WHEN w.seconds < 3600
+                    THEN format(CASE WHEN floor(w.seconds / 60) = 1 THEN :t_minutes_one ELSE :t_minutes_other END,
+                                floor(w.seconds / 60))
+                    ELSE format(CASE WHEN w.hours = 1 THEN :t_hours_one ELSE :t_hours_other END,
+                                translate(rtrim(to_char(w.hours, 'FM999,999,999,990.9'), '.'), ',.', :t_separators))
+               END AS text
+        FROM (SELECT e.seconds, round(e.seconds / 3600, 1) AS hours
+              FROM (SELECT CAST(extract(epoch FROM CAST(:as_of AS timestamptz) - d.last_contact_time) AS numeric) AS seconds) AS e
+        ) AS w
+    ) AS waited
     ON CONFLICT (id) DO NOTHING
     RETURNING id
 )

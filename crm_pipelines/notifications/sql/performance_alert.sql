@@ -46,9 +46,12 @@ created AS (
            'performance_alert',
            format(:t_performance_alert_title, coalesce(d.seller_name, :t_unknown_seller)),
            format(:t_performance_alert_message, coalesce(d.seller_name, :t_unknown_seller),
-                  d.conversations_unanswered,
-                  coalesce(CAST(round(CAST(d.avg_response_time_minutes AS numeric), 1) AS text), :t_no_value),
-                  CAST(:max_unanswered AS integer), trim_scale(CAST(:max_response_minutes AS numeric))),
+                  format(CASE WHEN d.conversations_unanswered = 1 THEN :t_unanswered_conversations_one
+                              ELSE :t_unanswered_conversations_other END, n.unanswered),
+                  coalesce(n.avg_minutes, :t_no_value),
+                  format(CASE WHEN CAST(:max_unanswered AS integer) = 1 THEN :t_conversations_one
+                              ELSE :t_conversations_other END, n.max_unanswered),
+                  n.max_minutes),
            CASE WHEN d.conversations_unanswered > CAST(:max_unanswered AS integer)
                      AND d.avg_response_time_minutes > CAST(:max_response_minutes AS double precision)
                 THEN 'critical' ELSE 'high' END,
@@ -64,6 +67,17 @@ created AS (
            CAST(:as_of AS timestamptz) + make_interval(days => CAST(:retention_days AS integer))
     FROM due AS d
     JOIN claimed ON claimed.id = d.id
+    -- The numbers as a person reads them (texts.py): REPORT_LANGUAGE's separators, no ".0".
+    CROSS JOIN LATERAL (
+        SELECT translate(to_char(d.conversations_unanswered, 'FM999,999,999,990'), ',', left(:t_separators, 1))
+                   AS unanswered,
+               translate(rtrim(to_char(round(CAST(d.avg_response_time_minutes AS numeric), 1),
+                                       'FM999,999,999,990.9'), '.'), ',.', :t_separators) AS avg_minutes,
+               translate(to_char(CAST(:max_unanswered AS bigint), 'FM999,999,999,999,990'), ',',
+                         left(:t_separators, 1)) AS max_unanswered,
+               translate(rtrim(to_char(CAST(:max_response_minutes AS numeric), 'FM999,999,999,990.999999'), '.'),
+                         ',.', :t_separators) AS max_minutes
+    ) AS n
     ON CONFLICT (id) DO NOTHING
     RETURNING id
 )

@@ -5,9 +5,10 @@
 -- message starts a new wait.
 -- Once per situation, also after its notification expired and was cleaned: a situation already
 -- in the ledger (notified_situations, sql/004) is left out before its row is built, by ONE
--- primary-key probe per candidate (LEFT JOIN LATERAL ... LIMIT 1 keeps it a probe whatever the
--- statistics say: as a plain NOT EXISTS, PostgreSQL hashed the whole table when it knew it large,
--- and with statistics taken while it was empty it compared every candidate with every row). The
+-- primary-key probe per candidate. LEFT JOIN LATERAL ... LIMIT 1 keeps it a probe whatever the
+-- statistics say: a plain NOT EXISTS leaves the planner free to hash the whole ledger when its
+-- statistics say it is large, or to compare every candidate with every row when they say it is
+-- empty, and both cost far more than the probes once the ledger has grown. The
 -- rest is claimed in the ledger (ON CONFLICT DO NOTHING: of two checks at once, the second waits
 -- for the first and claims nothing), written to `notifications` for the claimed ids only, and
 -- queued in the outbox for sending after the commit. Returns the ids this statement created.
@@ -50,7 +51,7 @@ created AS (
            d.tenant_id,
            'unanswered',
            format(:t_unanswered_title, coalesce(d.customer_name, :t_unknown_customer)),
-           format(:t_unanswered_message, coalesce(d.customer_name, :t_unknown_customer), d.hours_waiting,
+           format(:t_unanswered_message, coalesce(d.customer_name, :t_unknown_customer), waited.text,
                   coalesce(d.seller_name, :t_unknown_seller)),
            CASE WHEN d.hours_waiting >= 4 * CAST(:hours AS numeric) THEN 'critical' ELSE 'high' END,
            d.assigned_seller_id,
@@ -63,6 +64,20 @@ created AS (
            CAST(:as_of AS timestamptz) + make_interval(days => CAST(:retention_days AS integer))
     FROM due AS d
     JOIN claimed ON claimed.id = d.id
+    -- How long, as a person reads it (texts.py): under a minute, minutes, then hours with one
+    -- decimal at most and REPORT_LANGUAGE's separators; singular for exactly one.
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN w.seconds < 60 THEN :t_less_than_a_minute
+                    WHEN w.seconds < 3600
+                    THEN format(CASE WHEN floor(w.seconds / 60) = 1 THEN :t_minutes_one ELSE :t_minutes_other END,
+                                floor(w.seconds / 60))
+                    ELSE format(CASE WHEN w.hours = 1 THEN :t_hours_one ELSE :t_hours_other END,
+                                translate(rtrim(to_char(w.hours, 'FM999,999,999,990.9'), '.'), ',.', :t_separators))
+               END AS text
+        FROM (SELECT e.seconds, round(e.seconds / 3600, 1) AS hours
+              FROM (SELECT CAST(extract(epoch FROM CAST(:as_of AS timestamptz) - d.last_message_time) AS numeric) AS seconds) AS e
+        ) AS w
+    ) AS waited
     ON CONFLICT (id) DO NOTHING
     RETURNING id
 )
