@@ -8,14 +8,21 @@ from setuptools import find_packages, setup
 # pip would take the newest core and fall back to years-old integration releases.
 DAGSTER = "1.13.27"
 DAGSTER_LIBS = "0.29.27"
+BENCH = ["psycopg2-binary>=2.9.9,<3"]
 
 setup(
     name="crm-pipelines",
     version="0.1.0",
     description="Seller metrics, daily CEO reports, notifications and cleanup for a sales CRM, on Dagster.",
     python_requires=">=3.10",
-    packages=find_packages(exclude=["crm_pipelines_tests*"]),
-    package_data={"crm_pipelines": ["*/sql/*.sql", "*/templates/*", "*/*/sql/*.sql"]},
+    # crm_pipelines (the code location) and, where its folder is present, crm_pipelines_bench (the
+    # benchmark, `crm-pipelines bench`): the production image's build context leaves it out
+    # (.dockerignore), so the image never ships it.
+    packages=find_packages(exclude=["crm_pipelines_tests*", "crm_pipelines_bench_tests*"]),
+    package_data={
+        "crm_pipelines": ["*/sql/*.sql", "*/templates/*", "*/*/sql/*.sql"],
+        "crm_pipelines_bench": ["sql/*.sql", "sql/original/*.sql"],
+    },
     include_package_data=True,
     # The schema migrations (sql/ at the top of the checkout) for a non-editable install.
     data_files=[
@@ -46,7 +53,11 @@ setup(
         "sqlparse>=0.5,<1",
     ],
     extras_require={
+        # `pip install -e ".[bench]"` from a checkout: the benchmark and what it needs beyond the
+        # code location (psycopg2 directly, for the bare SQL's plain connection).
+        "bench": BENCH,
         "dev": [
+            *BENCH,
             "pytest>=8,<10",
             "pytest-timeout>=2.3,<3",
             "aiosmtpd>=1.4.6,<2",

@@ -8,8 +8,8 @@ from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 
-from crm_pipelines.bench.compare import compare_rows, keyed
-from crm_pipelines.bench.original import compute_original
+from crm_pipelines_bench.compare import compare_rows, keyed
+from crm_pipelines_bench.original import compute_original
 from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, seller_uuid
 from crm_pipelines_tests.seller_metrics.dagster_runs import check_results, materialize
 

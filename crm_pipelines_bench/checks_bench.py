@@ -75,7 +75,7 @@ def add_expired_notifications(engine: sa.Engine, now: datetime, rows: int) -> No
 def expired_left(engine: sa.Engine) -> int:
     with engine.connect() as conn:
         return conn.execute(sa.text(
-            "SELECT count(*) FROM notifications WHERE id LIKE 'bench\\_expired\\_%'")).scalar()
+            "SELECT count(*) FROM notifications WHERE metadata @> '{\"bench\": true}'")).scalar()
 
 
 def restore_conversations(engine: sa.Engine) -> None:
