@@ -15,9 +15,9 @@ import psycopg2.extras
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-import crm_pipelines.seller_metrics.compute as compute
 from crm_pipelines.db.schemas import DEFAULT_SCHEMAS
 from crm_pipelines.db.sql_files import load_sql
+from crm_pipelines.seller_metrics import compute
 from crm_pipelines.settings import Settings
 from crm_pipelines_bench.timing import Timing, repeat
 

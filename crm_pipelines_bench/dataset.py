@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-import crm_pipelines.cleanup as cleanup
+from crm_pipelines import cleanup
 from crm_pipelines.db.migrate import migrate
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.demo.seed import seed_demo

@@ -92,5 +92,5 @@ def test_without_the_bench_package_bench_says_in_one_line_how_to_install_it(tmp_
     )
     assert done.returncode == 1
     assert done.stdout == ""
-    assert done.stderr.splitlines() == ['the benchmark is not installed here: from a checkout of crm-pipelines, '
-                                        'pip install -e ".[bench]"']
+    assert done.stderr.splitlines() == [
+        'the benchmark is not installed here: from a checkout of crm-pipelines, pip install -e ".[bench]"']

@@ -24,10 +24,10 @@ import argparse
 import json
 import sys
 
+from crm_pipelines.settings import get_settings
 from crm_pipelines_bench.report import render
 from crm_pipelines_bench.runner import BenchOptions, run_benchmark
 from crm_pipelines_bench.scales import SCALES
-from crm_pipelines.settings import get_settings
 
 
 def main() -> int:
