@@ -6,6 +6,7 @@ from setuptools import find_namespace_packages, setup
 # pip would take the newest core and fall back to years-old integration releases.
 DAGSTER = "1.13.27"
 DAGSTER_LIBS = "0.29.27"
+BENCH = ["psycopg2-binary>=2.9.9,<3"]
 
 # The schema migrations stay at the top of the repository (sql/, sql/crm/spec/); an install puts
 # them inside the package as crm_pipelines/migrations/, where db/migrate.py finds them when there
@@ -14,6 +15,7 @@ MIGRATIONS = {
     "crm_pipelines.migrations": "sql",
     "crm_pipelines.migrations.crm": "sql/crm",
     "crm_pipelines.migrations.crm.spec": "sql/crm/spec",
+    "crm_pipelines.migrations.crm.crmventas": "sql/crm/crmventas",
 }
 
 setup(
@@ -21,9 +23,12 @@ setup(
     version="0.1.0",
     description="Seller metrics, daily CEO reports, notifications and cleanup for a sales CRM, on Dagster.",
     python_requires=">=3.10",
-    # Every folder of the package is a package, its sql/ and templates/ folders too, so their files
-    # install as package data (setuptools warns about data folders missing from `packages`).
-    packages=find_namespace_packages(include=["crm_pipelines", "crm_pipelines.*"],
+    # Every folder of the packages is a package, their sql/ and templates/ folders too, so their
+    # files install as package data (setuptools warns about data folders missing from `packages`).
+    # crm_pipelines_bench (the benchmark, `crm-pipelines bench`) is installed where its folder is
+    # present: the production image's build context leaves it out (.dockerignore).
+    packages=find_namespace_packages(include=["crm_pipelines", "crm_pipelines.*",
+                                              "crm_pipelines_bench", "crm_pipelines_bench.*"],
                                      exclude=["*.__pycache__"]) + list(MIGRATIONS),
     package_dir=MIGRATIONS,
     package_data={"": ["*.sql", "*.j2"]},
@@ -51,7 +56,11 @@ setup(
         "sqlparse>=0.5,<1",
     ],
     extras_require={
+        # `pip install -e ".[bench]"` from a checkout: the benchmark and what it needs beyond the
+        # code location (psycopg2 directly, for the bare SQL's plain connection).
+        "bench": BENCH,
         "dev": [
+            *BENCH,
             "pytest>=8,<10",
             "pytest-timeout>=2.3,<3",
             "aiosmtpd>=1.4.6,<2",

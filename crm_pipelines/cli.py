@@ -169,12 +169,30 @@ def run_until_stopped(command: list[str], env: dict[str, str]) -> int:
         signal.signal(signal.SIGTERM, previous_term)
 
 
+BENCH_NOT_INSTALLED = ("the benchmark is not installed here: from a checkout of crm-pipelines, "
+                       "pip install -e \".[bench]\"")
+
+
+@click.command("bench", context_settings={"ignore_unknown_options": True, "allow_extra_args": True},
+               add_help_option=False)
+def _bench_not_installed() -> None:
+    """The benchmark (not installed: the crm_pipelines_bench package comes with the bench extra)."""
+    click.echo(BENCH_NOT_INSTALLED, err=True)
+    sys.exit(1)
+
+
 def _register_optional_commands() -> None:
-    """Commands owned by their feature's package (health, bench)."""
-    from crm_pipelines.bench.cli import bench_command
+    """Commands owned by their feature's package: health, and bench where crm_pipelines_bench is
+    installed (a checkout with the bench extra; never the production image)."""
     from crm_pipelines.health.cli import health_command
 
     main.add_command(health_command, "health")
+    try:
+        from crm_pipelines_bench.cli import bench_command
+    except ModuleNotFoundError as err:
+        if err.name != "crm_pipelines_bench":
+            raise
+        bench_command = _bench_not_installed
     main.add_command(bench_command, "bench")
 
 

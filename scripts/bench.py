@@ -1,6 +1,6 @@
 #!/usr/bin/env python
 """The benchmark as a script you can read top to bottom; it runs the same code as
-`crm-pipelines bench` (crm_pipelines/bench/).
+`crm-pipelines bench` (crm_pipelines_bench/).
 
     .venv/bin/python scripts/bench.py --scale medium            # table on stdout
     .venv/bin/python scripts/bench.py --scale small --json      # JSON for machines
@@ -24,10 +24,10 @@ import argparse
 import json
 import sys
 
-from crm_pipelines.bench.report import render
-from crm_pipelines.bench.runner import BenchOptions, run_benchmark
-from crm_pipelines.bench.scales import SCALES
 from crm_pipelines.settings import get_settings
+from crm_pipelines_bench.report import render
+from crm_pipelines_bench.runner import BenchOptions, run_benchmark
+from crm_pipelines_bench.scales import SCALES
 
 
 def main() -> int:

@@ -1,16 +1,13 @@
 """seller_metrics computed in PostgreSQL: one set-based statement for a whole window of days.
 
-Stable public names (the benchmark times the Dagster path against the bare SQL with them):
-
-- `SELECT_METRICS` / `sql/select_metrics.sql`: the computing SELECT. Params `:start_date`,
+- `sql/select_metrics.sql` (`SELECT_METRICS`): the computing SELECT. Params `:start_date`,
   `:end_date` (local dates, end exclusive), `:now`, `:tz`, `:unanswered_hours`,
-  `:hot_threshold`, `:hot_idle_hours`; one row per active seller and day, in the column order of
-  the `seller_metrics` table. `select_params(...)` builds the params from the settings.
+  `:hot_threshold`, `:hot_idle_hours`; one row per active seller and day, in the order of
+  `COLUMNS`. `select_params(...)` builds the params from the settings.
 - `write_seller_metrics(conn, start_date, end_date, now, settings) -> WriteStats`: replaces the
   window's rows (DELETE + INSERT ... SELECT) in ONE transaction, under an advisory lock so that
   overlapping writers run one after the other, with JIT off for the transaction
-  (`sql/tune_transaction.sql`: run the bare SELECT with `SET jit = off` too, or PostgreSQL may
-  spend seconds compiling it).
+  (`sql/tune_transaction.sql`: PostgreSQL may otherwise spend seconds compiling the statement).
 - `read_day(conn, period)`: a day's rows (with seller names) for the cache, events and preview.
 
 Days that have not begun at `now` get no rows; today's cut-off is `now` (SPEC section 2).
@@ -29,11 +26,23 @@ import sqlalchemy as sa
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.settings import Settings
 
-SELECT_METRICS: sa.TextClause = load_sql(__file__, "select_metrics.sql")
+# The columns of seller_metrics that the SELECT computes, in the order it returns them.
+COLUMNS = (
+    "tenant_id", "seller_id", "period",
+    "conversations_total", "conversations_active", "conversations_new", "conversations_unanswered",
+    "messages_sent", "messages_received", "replies",
+    "avg_response_time_minutes", "median_response_time_minutes", "p90_response_time_minutes",
+    "first_response_time_minutes", "total_chat_time_minutes", "engagement_rate",
+    "leads_generated", "leads_converted", "conversion_rate", "hot_leads_open", "follow_ups_due",
+    "productivity_score", "activity_level", "rank_position", "computed_at",
+)
 
-# The SELECT lives alone in its file so that the benchmark can time it bare; the INSERT is the
-# same text behind sql/insert_into.sql's column list (static SQL joined, no values in it).
-INSERT_METRICS: sa.TextClause = sa.text(load_sql(__file__, "insert_into.sql").text + SELECT_METRICS.text)
+SELECT_METRICS: sa.TextualSelect = load_sql(__file__, "select_metrics.sql").columns(
+    *(sa.column(name) for name in COLUMNS))
+# INSERT INTO seller_metrics (<COLUMNS>) <select_metrics.sql>: the statement text is the file's,
+# behind the column list; no values are ever part of it.
+INSERT_METRICS: sa.Insert = sa.insert(sa.table("seller_metrics", *(sa.column(name) for name in COLUMNS))) \
+    .from_select(COLUMNS, SELECT_METRICS)
 
 
 @dataclass

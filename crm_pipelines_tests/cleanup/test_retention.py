@@ -14,7 +14,7 @@ from dagster._core.test_utils import create_run_for_test
 
 from crm_pipelines.cleanup.jobs import build_cleanup_job
 from crm_pipelines.cleanup.run_history import has_prunable_runs, prune_run_history
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 
 
 def _outputs(result) -> dict:
@@ -65,7 +65,8 @@ def test_metrics_and_reports_are_kept_forever_by_default(db, settings, resources
     tenant_id = crm.tenant(db, "Acme")
     ana = crm.seller(db, tenant_id, "Ana")
     old_day = datetime.now(timezone.utc).date() - timedelta(days=400)
-    crm.metrics_row(db, tenant_id, ana, old_day, unanswered=1, avg_response_minutes=None)
+    crm.seller_metrics_row(db, tenant_id, ana, old_day,
+                           conversations_unanswered=1, avg_response_time_minutes=None)
 
     result = build_cleanup_job(settings).execute_in_process(resources=resources)
 
@@ -86,10 +87,12 @@ def test_past_retention_days_go_and_dagster_hears_which_partitions(db, settings,
     ana, bruno = crm.seller(db, tenant_id, "Ana"), crm.seller(db, tenant_id, "Bruno")
     for age in (29, 30, 31, 45):
         for seller in (ana, bruno):
-            crm.metrics_row(
-                db, tenant_id, seller, today - timedelta(days=age), unanswered=0, avg_response_minutes=None
+            crm.seller_metrics_row(
+                db, tenant_id, seller, today - timedelta(days=age),
+                conversations_unanswered=0, avg_response_time_minutes=None
             )
-    crm.metrics_row(db, tenant_id, ana, start - timedelta(days=5), unanswered=0, avg_response_minutes=None)
+    crm.seller_metrics_row(db, tenant_id, ana, start - timedelta(days=5),
+                           conversations_unanswered=0, avg_response_time_minutes=None)
     with db.begin() as conn:
         for age in (9, 10, 11):
             conn.execute(

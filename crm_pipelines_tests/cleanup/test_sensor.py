@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from crm_pipelines.cleanup.definitions import build_defs
 from crm_pipelines.cleanup.jobs import build_cleanup_job
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -20,9 +20,53 @@ import sqlalchemy as sa
 from crm_pipelines.db.migrate import migrate
 from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines_tests.conftest import create_database, drop_database
-from crm_pipelines_tests.deployment.crm_data import SmallCRM, build_small_crm
 from crm_pipelines_tests.deployment.graphql_api import OperatorAPI
 from crm_pipelines_tests.deployment.harness import Deployment, artifact_folder, wait_until
+from crm_pipelines_tests.support import crm_factory as crm_rows
+
+# The small CRM the deployment runs on, built by hand so that the numbers the tests expect can be
+# checked by eye: one tenant, two active sellers and one inactive one, one answered conversation
+# on a known day, and (on demand) one conversation whose customer has been waiting.
+ANA = uuid.UUID("00000000-0000-0000-0000-0000000000a1")
+BRUNO = uuid.UUID("00000000-0000-0000-0000-0000000000b2")
+CARLA_INACTIVE = uuid.UUID("00000000-0000-0000-0000-0000000000c3")
+ACTIVE_SELLERS = (ANA, BRUNO)
+
+
+@dataclass(frozen=True)
+class SmallCRM:
+    tenant_id: int
+    answered_day: date  # Ana answered a customer on this day, 12 minutes after the question
+
+
+def build_small_crm(engine: sa.Engine, answered_day: date) -> SmallCRM:
+    """One tenant with Ana and Bruno (active) and Carla (inactive); on `answered_day` a customer
+    writes to Ana at 10:00 UTC and she answers at 10:12."""
+    asked = datetime.combine(answered_day, time(10, 0), tzinfo=timezone.utc)
+    answered = asked + timedelta(minutes=12)
+    with engine.begin() as conn:
+        tenant_id = crm_rows.tenant(conn, "Deploy Test Co", "ceo@example.test")
+        for seller_id, name, active in ((ANA, "Ana", True), (BRUNO, "Bruno", True),
+                                        (CARLA_INACTIVE, "Carla", False)):
+            crm_rows.seller(conn, tenant_id, name, seller_id=seller_id, active=active,
+                            created_at=asked - timedelta(days=400))
+        conversation = crm_rows.conversation(conn, tenant_id, ANA, "Customer One", answered,
+                                             from_customer=False, created_at=asked)
+        crm_rows.message(conn, conversation, "customer", asked, body="Do you ship to Lima?")
+        crm_rows.message(conn, conversation, "seller", answered, seller_id=ANA, body="Yes, in 3 days.")
+    return SmallCRM(tenant_id=tenant_id, answered_day=answered_day)
+
+
+def add_unanswered_conversation(engine: sa.Engine, tenant_id: int,
+                                waiting: timedelta) -> tuple[str, datetime]:
+    """A customer wrote to Ana `waiting` ago and nobody answered. Returns the conversation's id
+    and the time of the customer's message."""
+    # whole seconds: the notification id carries the epoch of this time
+    asked = (datetime.now(timezone.utc) - waiting).replace(microsecond=0)
+    with engine.begin() as conn:
+        conversation = crm_rows.conversation(conn, tenant_id, ANA, "Waiting Customer", asked)
+        crm_rows.message(conn, conversation, "customer", asked, body="Hello? Is anyone there?")
+    return conversation, asked
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -125,6 +125,12 @@ def test_env_example_documents_every_variable_and_holds_no_secret():
     assert ".env" in gitignored and ".env" in dockerignored and ".git" in dockerignored
 
 
+def test_the_image_leaves_out_the_tests_and_the_benchmark():
+    dockerignored = (PROJECT_ROOT / ".dockerignore").read_text().split()
+    assert {"crm_pipelines_tests", "crm_pipelines_bench", "crm_pipelines_bench_tests",
+            "scripts/bench.py"} <= set(dockerignored)
+
+
 def test_instance_storage_is_postgres_from_environment_variables_only():
     db = INSTANCE["storage"]["postgres"]["postgres_db"]
     assert {key: db[key] for key in ("hostname", "username", "password", "db_name")} == {

@@ -20,8 +20,12 @@ import requests
 import sqlalchemy as sa
 
 from crm_pipelines.concurrency import JOB_TAG
-from crm_pipelines_tests.deployment.conftest import RunningDeployment
-from crm_pipelines_tests.deployment.crm_data import ACTIVE_SELLERS, ANA, add_unanswered_conversation
+from crm_pipelines_tests.deployment.conftest import (
+    ACTIVE_SELLERS,
+    ANA,
+    RunningDeployment,
+    add_unanswered_conversation,
+)
 from crm_pipelines_tests.deployment.harness import wait_until
 
 pytestmark = pytest.mark.deployment

@@ -16,8 +16,7 @@ import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from crm_pipelines_tests.deployment.conftest import RunningDeployment
-from crm_pipelines_tests.deployment.crm_data import ACTIVE_SELLERS
+from crm_pipelines_tests.deployment.conftest import ACTIVE_SELLERS, RunningDeployment
 from crm_pipelines_tests.deployment.harness import artifact_folder
 from crm_pipelines_tests.deployment.ui_driver import UI, button, chromium, text_is
 

@@ -13,7 +13,7 @@ from crm_pipelines.notifications.jobs import check_and_send
 from crm_pipelines.notifications.thresholds import CheckPlan, Thresholds
 from crm_pipelines.resources.redis import RedisResource
 from crm_pipelines.resources.socketio import SocketIOResource
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 from crm_pipelines_tests.support.socketio_server import RecordingClient, free_port
 
 CONVERSATIONS = 7  # with chunks of 3: 3 + 3 + 1

@@ -12,7 +12,7 @@ from crm_pipelines.notifications.thresholds import RULES, CheckPlan, Thresholds
 from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.resources.redis import RedisResource
 from crm_pipelines.resources.socketio import SocketIOResource
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 from crm_pipelines_tests.support.socketio_server import RecordingClient
 
 WORKERS = 4
@@ -38,7 +38,8 @@ def test_four_simultaneous_checks_make_one_row_and_one_event_per_situation(
             last_contact_time=now - timedelta(hours=5),
         )
         crm.lead(db, tenant_id, ana, conv, "interested", next_follow_up=now - timedelta(minutes=i + 1))
-    crm.metrics_row(db, tenant_id, ana, now.date(), unanswered=8, avg_response_minutes=45)
+    crm.seller_metrics_row(db, tenant_id, ana, now.date(),
+                           conversations_unanswered=8, avg_response_time_minutes=45)
     expected = 5 + 5 + 5 + 1
 
     plan = CheckPlan(rules=RULES, thresholds=Thresholds.from_settings(settings), as_of=now)

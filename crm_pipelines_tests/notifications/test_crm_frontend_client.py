@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from crm_pipelines.notifications.jobs import build_notification_checks_job
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 from crm_pipelines_tests.support.socketio_server import CRMVentasSocketServer
 
 JS = Path(__file__).resolve().parents[1] / "support" / "js"
@@ -86,7 +86,8 @@ def test_a_seller_and_her_manager_each_receive_theirs_event_by_event(db, setting
     ana = crm.seller(db, tenant_id, "Ana Ruiz")
     marta = crm.seller(db, tenant_id, "Marta Gil", role="manager")
     conv = crm.conversation(db, tenant_id, ana, "Carla Gómez", now - timedelta(hours=5))  # 5 h >= 4 x 1 h
-    crm.metrics_row(db, tenant_id, ana, now.date(), unanswered=9, avg_response_minutes=45.0)  # both limits
+    crm.seller_metrics_row(db, tenant_id, ana, now.date(),
+                           conversations_unanswered=9, avg_response_time_minutes=45.0)  # both limits
     with db.begin() as conn:  # one of the CRM's own notifications for Marta, unread: her bell counts it
         conn.exec_driver_sql(
             "INSERT INTO notifications (id, tenant_id, type, title, message, priority, recipient_id) "

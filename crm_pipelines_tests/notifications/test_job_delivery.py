@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from crm_pipelines.notifications.jobs import build_notification_checks_job
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 from crm_pipelines_tests.support.socketio_server import RecordingClient
 
 EVENT = "new_notification"
@@ -33,7 +33,7 @@ def two_tenants(db):
     crm.lead(db, t1, bruno, None, "negotiation", next_follow_up=now - timedelta(minutes=30))
     crm.conversation(db, t1, carla, "Quiet", now - timedelta(minutes=5))
     crm.conversation(db, t2, zoe, "Cliente Dos", now - timedelta(hours=2))
-    crm.metrics_row(db, t1, ana, now.date(), unanswered=9, avg_response_minutes=5)
+    crm.seller_metrics_row(db, t1, ana, now.date(), conversations_unanswered=9, avg_response_time_minutes=5)
     return {"t1": t1, "t2": t2, "ana": ana, "bruno": bruno, "carla": carla, "zoe": zoe, "marta": marta}
 
 

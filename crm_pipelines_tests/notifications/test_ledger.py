@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from crm_pipelines.cleanup.jobs import build_cleanup_job
 from crm_pipelines.notifications.checks import run_rule
 from crm_pipelines.notifications.thresholds import Thresholds
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 
 RULES = ("unanswered", "hot_lead", "followup")
 
@@ -99,7 +99,8 @@ def test_rules_never_notify_across_tenants(db, check, resources, settings):
     conv = crm.conversation(db, acme, intruder, "Cliente de Acme", now - timedelta(hours=3))
     crm.lead(db, acme, intruder, conv, "new", probability=0.95)
     crm.lead(db, acme, intruder, conv, "negotiation", next_follow_up=now - timedelta(hours=1))
-    crm.metrics_row(db, acme, intruder, now.date(), unanswered=50, avg_response_minutes=300.0)
+    crm.seller_metrics_row(db, acme, intruder, now.date(),
+                           conversations_unanswered=50, avg_response_time_minutes=300.0)
 
     created = [i for rule in (*RULES, "performance_alert") for i in check(rule, now)]
 
@@ -122,7 +123,8 @@ def test_performance_alerts_of_a_past_day_leave_the_ledger(db, settings, resourc
     ana = crm.seller(db, tenant_id, "Ana Ruiz")
     today = datetime.now(timezone.utc).date()  # CRM_TIMEZONE is UTC here
     yesterday = today - timedelta(days=1)
-    crm.metrics_row(db, tenant_id, ana, today, unanswered=9, avg_response_minutes=1.0)
+    crm.seller_metrics_row(db, tenant_id, ana, today,
+                           conversations_unanswered=9, avg_response_time_minutes=1.0)
     with db.begin() as conn:
         conn.execute(sa.text("INSERT INTO notified_situations (id, tenant_id, type, notified_at) VALUES "
                              "(:old, :t, 'performance_alert', now() - interval '1 day')"),

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from crm_pipelines.notifications.checks import load_notifications, run_rule
 from crm_pipelines.notifications.texts import TEXTS
 from crm_pipelines.notifications.thresholds import Thresholds
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 
 T = datetime(2026, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
 

@@ -15,7 +15,7 @@ from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.notifications import checks
 from crm_pipelines.notifications.checks import run_rule
 from crm_pipelines.notifications.thresholds import CLOCK_RULES, Thresholds
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 
 
 def _nodes(plan: dict):

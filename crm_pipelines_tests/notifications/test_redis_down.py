@@ -14,7 +14,7 @@ import dagster as dg
 from crm_pipelines.notifications.jobs import build_notification_checks_job
 from crm_pipelines.resources.redis import RedisResource
 from crm_pipelines.resources.socketio import SocketIOResource
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 from crm_pipelines_tests.support.socketio_server import free_port
 
 

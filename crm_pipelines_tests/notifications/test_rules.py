@@ -11,7 +11,7 @@ import pytest
 
 from crm_pipelines.notifications.checks import load_notifications, run_rule
 from crm_pipelines.notifications.thresholds import Thresholds
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 
 T = datetime(2026, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
 SECOND = timedelta(seconds=1)
@@ -135,11 +135,16 @@ def test_performance_alert_reads_todays_metrics_and_goes_to_the_seller_and_each_
     other_tenant = crm.tenant(db, "Other")
     crm.seller(db, other_tenant, "Quique Otro", role="manager")
     today, yesterday = date(2026, 3, 10), date(2026, 3, 9)
-    crm.metrics_row(db, tenant_id, ana, today, unanswered=6, avg_response_minutes=12.0)  # 6 > 5
-    crm.metrics_row(db, tenant_id, bruno, today, unanswered=5, avg_response_minutes=30.0)  # both at the limit
-    crm.metrics_row(db, tenant_id, carla, today, unanswered=0, avg_response_minutes=30.01)
-    crm.metrics_row(db, tenant_id, dario, yesterday, unanswered=40, avg_response_minutes=90.0)
-    crm.metrics_row(db, tenant_id, marta, today, unanswered=7, avg_response_minutes=1.0)  # a manager over it too
+    crm.seller_metrics_row(db, tenant_id, ana, today,
+                           conversations_unanswered=6, avg_response_time_minutes=12.0)  # 6 > 5
+    crm.seller_metrics_row(db, tenant_id, bruno, today,
+                           conversations_unanswered=5, avg_response_time_minutes=30.0)  # both at the limit
+    crm.seller_metrics_row(db, tenant_id, carla, today,
+                           conversations_unanswered=0, avg_response_time_minutes=30.01)
+    crm.seller_metrics_row(db, tenant_id, dario, yesterday,
+                           conversations_unanswered=40, avg_response_time_minutes=90.0)
+    crm.seller_metrics_row(db, tenant_id, marta, today,
+                           conversations_unanswered=7, avg_response_time_minutes=1.0)  # a manager over it too
 
     created = {n.id: n for n in check("performance_alert", language="en")}
 
@@ -190,8 +195,10 @@ def test_today_and_local_times_follow_crm_timezone(db, resources, settings, acme
     tenant_id, ana, bruno = acme
     bogota = dataclasses.replace(settings, crm_timezone="America/Bogota", report_language="en")
     as_of = datetime(2026, 3, 10, 3, 0, tzinfo=timezone.utc)
-    crm.metrics_row(db, tenant_id, ana, date(2026, 3, 9), unanswered=9, avg_response_minutes=None)
-    crm.metrics_row(db, tenant_id, bruno, date(2026, 3, 10), unanswered=9, avg_response_minutes=None)
+    crm.seller_metrics_row(db, tenant_id, ana, date(2026, 3, 9),
+                           conversations_unanswered=9, avg_response_time_minutes=None)
+    crm.seller_metrics_row(db, tenant_id, bruno, date(2026, 3, 10),
+                           conversations_unanswered=9, avg_response_time_minutes=None)
     crm.lead(db, tenant_id, ana, None, "interested", next_follow_up=as_of - timedelta(hours=1))
 
     thresholds = Thresholds.from_settings(bogota)

@@ -17,7 +17,7 @@ import pytest
 
 from crm_pipelines.notifications.definitions import build_defs
 from crm_pipelines.notifications.jobs import PLAN_OP, build_notification_checks_job
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +135,8 @@ def test_performance_sensor_follows_todays_seller_metrics_partition(db, settings
     today = datetime.now(timezone.utc).date()
     tenant_id = crm.tenant(db, "Acme")
     ana = crm.seller(db, tenant_id, "Ana")
-    crm.metrics_row(db, tenant_id, ana, today, unanswered=1, avg_response_minutes=10)
+    crm.seller_metrics_row(db, tenant_id, ana, today,
+                           conversations_unanswered=1, avg_response_time_minutes=10)
 
     def refresh(day) -> None:
         instance.report_runless_asset_event(dg.AssetMaterialization("seller_metrics", partition=str(day)))

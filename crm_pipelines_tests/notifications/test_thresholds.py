@@ -10,7 +10,7 @@ import pytest
 
 from crm_pipelines.notifications.jobs import PLAN_OP, build_notification_checks_job
 from crm_pipelines.settings import SettingsError, load_settings
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 
 
 @pytest.fixture
@@ -22,7 +22,8 @@ def due_everywhere(db):
     conv = crm.conversation(db, tenant_id, ana, "Cliente", now - timedelta(hours=3))
     crm.lead(db, tenant_id, ana, conv, "new", probability=0.95)
     crm.lead(db, tenant_id, ana, conv, "interested", next_follow_up=now - timedelta(hours=1))
-    crm.metrics_row(db, tenant_id, ana, now.date(), unanswered=20, avg_response_minutes=100)
+    crm.seller_metrics_row(db, tenant_id, ana, now.date(),
+                           conversations_unanswered=20, avg_response_time_minutes=100)
     return conv
 
 

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from crm_pipelines.reports.assets import build_daily_report_asset
 from crm_pipelines.reports.delivery_job import build_delivery_job
 from crm_pipelines.settings import Settings
-from crm_pipelines_tests.reports.factories import add_metrics, add_notification, add_seller, add_tenant
+from crm_pipelines_tests.support import crm_factory as crm
 
 DAY = date(2026, 11, 20)
 TZ = "America/Bogota"  # UTC-5: the day's notifications are counted by local midnight
@@ -33,10 +33,10 @@ def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) ->
     names.update(seller_names or {})
     local = ZoneInfo(TZ)
     with db.begin() as conn:
-        acme = add_tenant(conn, "Acme", "ceo@acme.test")
-        quiet = add_tenant(conn, "Quiet", None)
-        ids = {k: add_seller(conn, acme, n) for k, n in names.items()}
-        add_metrics(
+        acme = crm.tenant(conn, "Acme", "ceo@acme.test")
+        quiet = crm.tenant(conn, "Quiet", None)
+        ids = {k: crm.seller(conn, acme, n) for k, n in names.items()}
+        crm.seller_metrics_row(
             conn,
             acme,
             ids["a"],
@@ -52,7 +52,7 @@ def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) ->
             hot_leads_open=1,
             productivity_score=7.5,
         )
-        add_metrics(
+        crm.seller_metrics_row(
             conn,
             acme,
             ids["b"],
@@ -69,7 +69,7 @@ def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) ->
             follow_ups_due=2,
             productivity_score=7.5,
         )
-        add_metrics(
+        crm.seller_metrics_row(
             conn,
             acme,
             ids["c"],
@@ -84,8 +84,8 @@ def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) ->
             follow_ups_due=1,
             productivity_score=8.2,
         )
-        add_metrics(conn, acme, ids["d"], DAY, productivity_score=1.0)  # inactive all day
-        add_metrics(
+        crm.seller_metrics_row(conn, acme, ids["d"], DAY, productivity_score=1.0)  # inactive all day
+        crm.seller_metrics_row(
             conn,
             acme,
             ids["e"],
@@ -99,7 +99,7 @@ def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) ->
             productivity_score=7.5,
         )
         # The week before: only two days have rows (Ana alone); D-8 is outside the baseline.
-        add_metrics(
+        crm.seller_metrics_row(
             conn,
             acme,
             ids["a"],
@@ -111,7 +111,7 @@ def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) ->
             leads_generated=3,
             leads_converted=1,
         )
-        add_metrics(
+        crm.seller_metrics_row(
             conn,
             acme,
             ids["a"],
@@ -123,7 +123,7 @@ def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) ->
             leads_generated=5,
             leads_converted=3,
         )
-        add_metrics(
+        crm.seller_metrics_row(
             conn,
             acme,
             ids["a"],
@@ -138,12 +138,12 @@ def build_acme_day(db: sa.Engine, seller_names: dict[str, str] | None = None) ->
         # Notifications: local day D runs from D 05:00 UTC to D+1 05:00 UTC.
         start = datetime(DAY.year, DAY.month, DAY.day, tzinfo=local)
         for minutes in (1, 60, 23 * 60 + 30):  # 00:01, 01:00 and 23:30 local
-            add_notification(conn, acme, "unanswered", start + timedelta(minutes=minutes))
-        add_notification(conn, acme, "hot_lead", start + timedelta(hours=12))
-        add_notification(conn, acme, "performance_alert", start + timedelta(hours=9))
-        add_notification(conn, acme, "unanswered", start - timedelta(minutes=1))  # previous local day
-        add_notification(conn, acme, "followup", start + timedelta(days=1))  # next local day
-        add_notification(conn, quiet, "unanswered", start - timedelta(hours=2))  # Quiet's, previous day
+            crm.notification(conn, acme, "unanswered", start + timedelta(minutes=minutes))
+        crm.notification(conn, acme, "hot_lead", start + timedelta(hours=12))
+        crm.notification(conn, acme, "performance_alert", start + timedelta(hours=9))
+        crm.notification(conn, acme, "unanswered", start - timedelta(minutes=1))  # previous local day
+        crm.notification(conn, acme, "followup", start + timedelta(days=1))  # next local day
+        crm.notification(conn, quiet, "unanswered", start - timedelta(hours=2))  # Quiet's, previous day
     return Acme(acme, quiet, ids)
 
 

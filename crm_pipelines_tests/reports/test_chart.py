@@ -10,7 +10,7 @@ import re
 from PIL import Image
 
 from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
-from crm_pipelines_tests.reports.factories import stored_report
+from crm_pipelines_tests.support.crm_factory import stored_report
 
 
 def _chart_of(html: str) -> Image.Image:

@@ -27,7 +27,7 @@ from crm_pipelines_tests.reports.conftest import (
     run_log,
     run_report,
 )
-from crm_pipelines_tests.reports.factories import stored_report
+from crm_pipelines_tests.support.crm_factory import stored_report
 from crm_pipelines_tests.support.socketio_server import RecordingClient, free_port
 
 

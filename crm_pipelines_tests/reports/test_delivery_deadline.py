@@ -9,7 +9,7 @@ import time
 
 from crm_pipelines_tests.delivery.test_deadlines import DEADLINE, TOKEN, trickle  # noqa: F401 - fixture
 from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_delivery, run_report
-from crm_pipelines_tests.reports.factories import stored_report
+from crm_pipelines_tests.support.crm_factory import stored_report
 
 
 def test_a_trickling_webhook_is_recorded_failed_by_the_delivery_job(

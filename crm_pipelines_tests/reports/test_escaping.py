@@ -10,7 +10,7 @@ import html
 from crm_pipelines.escaping import adaptive_card, message_card
 from crm_pipelines.reports.render import teams_message
 from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_delivery, run_report
-from crm_pipelines_tests.reports.factories import stored_report
+from crm_pipelines_tests.support.crm_factory import stored_report
 from crm_pipelines_tests.support.socketio_server import RecordingClient
 
 EVIL = "<script>alert(1)</script> <!channel> *Carla*"

@@ -14,7 +14,7 @@ import pytest
 from crm_pipelines.escaping import adaptive_card, message_card, slack_mrkdwn
 from crm_pipelines.reports.render import teams_message
 from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_delivery, run_report
-from crm_pipelines_tests.reports.factories import stored_report
+from crm_pipelines_tests.support.crm_factory import stored_report
 from crm_pipelines_tests.support.hostile_names import HOSTILE_NAMES, as_one_line, rendered
 
 

@@ -41,7 +41,7 @@ from crm_pipelines_tests.reports.conftest import (
     run_delivery,
     run_report,
 )
-from crm_pipelines_tests.reports.factories import stored_report
+from crm_pipelines_tests.support.crm_factory import stored_report
 from crm_pipelines_tests.support.socketio_server import free_port
 
 

@@ -9,7 +9,8 @@ import dataclasses
 import sqlalchemy as sa
 
 from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
-from crm_pipelines_tests.reports.factories import add_metrics, add_seller, add_tenant, stored_report
+from crm_pipelines_tests.support import crm_factory as crm
+from crm_pipelines_tests.support.crm_factory import stored_report
 
 
 def test_team_performance_top_performers_and_alerts(db, report_settings, resources):
@@ -174,8 +175,8 @@ def test_metadata_shows_the_report_as_markdown(db, report_settings, resources):
 def test_sellers_without_activity_give_a_report_that_says_so(db, report_settings, resources):
     """seller_metrics rows exist but every number is zero: no division by zero, a clear sentence."""
     with db.begin() as conn:
-        tenant = add_tenant(conn, "Calm", "ceo@calm.test")
-        add_metrics(conn, tenant, add_seller(conn, tenant, "Zoe Paz"), DAY)
+        tenant = crm.tenant(conn, "Calm", "ceo@calm.test")
+        crm.seller_metrics_row(conn, tenant, crm.seller(conn, tenant, "Zoe Paz"), DAY)
     english = dataclasses.replace(report_settings, report_language="en")
     assert run_report(english, resources).success
     with db.connect() as conn:

@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 
 from crm_pipelines.settings import PROJECT_ROOT
 from crm_pipelines_tests.reports.conftest import DAY, build_acme_day, run_report
-from crm_pipelines_tests.reports.factories import stored_report
+from crm_pipelines_tests.support.crm_factory import stored_report
 
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 CHROME_ARGS = (

@@ -10,8 +10,8 @@ import dagster as dg
 import sqlalchemy as sa
 
 from crm_pipelines.seller_metrics.definitions import build_defs
-from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, seller_uuid
 from crm_pipelines_tests.seller_metrics.dagster_runs import check_results, materialize
+from crm_pipelines_tests.support.crm_factory import CRMWorld, seller_uuid
 
 ANA, BETO, ZOE = seller_uuid(1), seller_uuid(2), seller_uuid(3)
 

@@ -15,7 +15,8 @@ from crm_pipelines.cleanup.jobs import build_cleanup_job
 from crm_pipelines.db.migrate import SQL_DIR, migrate
 from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines_tests.conftest import create_database, drop_database
-from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, compute, day, seller_uuid
+from crm_pipelines_tests.seller_metrics.metrics_rows import compute, day
+from crm_pipelines_tests.support.crm_factory import CRMWorld, seller_uuid
 
 ANA, BEA = seller_uuid(1), seller_uuid(2)
 FEB, MAR, APR = date(2025, 2, 1), date(2025, 3, 1), date(2025, 4, 1)
@@ -55,21 +56,21 @@ def test_triggers_keep_the_count_through_inserts_reassignments_moves_and_deletes
     assert recorded(db) == {(1, ANA, FEB): 2, (1, BEA, MAR): 1}
 
     w.reassign(first, BEA)                                   # Feb: Ana 1, Bea 1
-    w._run("UPDATE conversations SET created_at = '2025-04-02 10:00+00' WHERE id = :c", c=late)  # re-dated
+    w.run("UPDATE conversations SET created_at = '2025-04-02 10:00+00' WHERE id = :c", c=late)  # re-dated
     before = rows_written(db)
-    w._run("UPDATE conversations SET status = 'closed', last_message_time = now()")  # no effect
+    w.run("UPDATE conversations SET status = 'closed', last_message_time = now()")  # no effect
     assert rows_written(db) == before  # the UPDATE trigger's WHEN kept it from being called
     assert recorded(db) == {(1, ANA, FEB): 1, (1, BEA, FEB): 1, (1, BEA, APR): 1}
 
-    w._run("UPDATE conversations SET tenant_id = 2 WHERE id = :c", c=first)  # moved to another tenant
-    w._run("DELETE FROM conversations WHERE id = :c", c=late)
+    w.run("UPDATE conversations SET tenant_id = 2 WHERE id = :c", c=first)  # moved to another tenant
+    w.run("DELETE FROM conversations WHERE id = :c", c=late)
     # one statement, many rows (a CRM import): one row per key, not per conversation
-    w._run("INSERT INTO conversations (id, tenant_id, customer_name, assigned_seller_id, created_at) "
+    w.run("INSERT INTO conversations (id, tenant_id, customer_name, assigned_seller_id, created_at) "
            "SELECT gen_random_uuid(), 1, 'Cliente', :s, '2025-03-05 12:00+00' FROM generate_series(1, 50)", s=ANA)
     assert recorded(db) == {(1, ANA, FEB): 1, (2, BEA, FEB): 1, (1, ANA, MAR): 50}
     assert rows_written(db, seller_id=ANA, month=MAR) == 1
 
-    w._run("TRUNCATE conversations CASCADE")
+    w.run("TRUNCATE conversations CASCADE")
     assert rows_written(db) == 0
 
 

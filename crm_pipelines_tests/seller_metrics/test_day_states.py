@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, compute, day, seller_uuid
+from crm_pipelines_tests.seller_metrics.metrics_rows import compute, day
+from crm_pipelines_tests.support.crm_factory import CRMWorld, seller_uuid
 
 A, B = seller_uuid(1), seller_uuid(2)
 

@@ -8,10 +8,10 @@ from datetime import date, datetime, timezone
 
 import sqlalchemy as sa
 
-from crm_pipelines.bench.compare import compare_rows, keyed
-from crm_pipelines.bench.original import compute_original
-from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, seller_uuid
+from crm_pipelines_bench.compare import compare_rows, keyed
+from crm_pipelines_bench.original import compute_original
 from crm_pipelines_tests.seller_metrics.dagster_runs import check_results, materialize
+from crm_pipelines_tests.support.crm_factory import CRMWorld, seller_uuid
 
 ANA, BETO = seller_uuid(1), seller_uuid(2)
 DAY = date(2025, 3, 10)
@@ -27,8 +27,9 @@ def test_nan_and_out_of_range_probabilities_are_not_hot_and_are_flagged(db, sett
     w.lead(1, ANA, "2025-03-10 09:00", "new", 1.0)              # 1 is a probability: hot too
     bad = [w.lead(1, BETO, "2025-03-10 09:00", "new", p) for p in NOT_PROBABILITIES]
     with db.begin() as conn:
-        stored = conn.execute(sa.text("SELECT conversion_probability::text FROM leads WHERE id = ANY(:ids) "
-                                      "ORDER BY conversion_probability"), {"ids": bad}).scalars().all()
+        stored = conn.execute(sa.text("SELECT conversion_probability::text FROM leads "
+                                      "WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY conversion_probability"),
+                              {"ids": bad}).scalars().all()
     assert stored == ["-0.2", "1.5", "Infinity", "NaN"]  # what the CRM really holds
 
     result = materialize(settings, resources, partition="2025-03-10")

@@ -3,8 +3,8 @@ seller's name is the CRM user's text. Rendered by a real CommonMark renderer wit
 every hostile name stays in its own cell, reads as typed and makes no link, emphasis or code
 (pandas' to_markdown, used before, escaped nothing: `| x |` added cells, `[phish](...)` a link)."""
 
-from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, seller_uuid
 from crm_pipelines_tests.seller_metrics.dagster_runs import materialization_metadata, materialize
+from crm_pipelines_tests.support.crm_factory import CRMWorld, seller_uuid
 from crm_pipelines_tests.support.hostile_names import HOSTILE_NAMES, as_one_line, rendered
 
 

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.resources.redis import RedisResource
 from crm_pipelines.resources.socketio import SocketIOResource
-from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, seller_uuid
 from crm_pipelines_tests.seller_metrics.dagster_runs import materialization_metadata, materialize
+from crm_pipelines_tests.support.crm_factory import CRMWorld, seller_uuid
 from crm_pipelines_tests.support.socketio_server import RecordingClient
 
 ANA, BETO, ZOE = seller_uuid(1), seller_uuid(2), seller_uuid(3)

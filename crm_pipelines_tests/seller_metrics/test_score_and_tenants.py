@@ -4,7 +4,8 @@ stopping anyone else's metrics."""
 
 import pytest
 
-from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, compute, day, seller_uuid
+from crm_pipelines_tests.seller_metrics.metrics_rows import compute, day
+from crm_pipelines_tests.support.crm_factory import CRMWorld, seller_uuid
 
 D = day("2025-03-10")
 ANA, BETO, CIRO, DORA, EVA = (seller_uuid(n) for n in (1, 2, 3, 4, 5))

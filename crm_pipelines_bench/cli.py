@@ -9,7 +9,7 @@ import time
 
 import click
 
-from crm_pipelines.bench.scales import SCALES
+from crm_pipelines_bench.scales import SCALES
 
 
 @click.command()
@@ -30,13 +30,13 @@ def bench_command(scale: str, dsn: str | None, repeat: int, rebuild: bool, as_js
 
     Exits 1 when the three paths do not compute the same seller_metrics rows.
     """
-    from crm_pipelines.bench.bare_sql import BareSqlUnavailable
-    from crm_pipelines.bench.dagster_runs import DagsterRunFailed
-    from crm_pipelines.bench.report import render
-    from crm_pipelines.bench.runner import BenchOptions, run_benchmark
     from crm_pipelines.cli import _settings
     from crm_pipelines.db.unreachable import database_errors
     from crm_pipelines.settings import redact_url
+    from crm_pipelines_bench.bare_sql import BareSqlUnavailable
+    from crm_pipelines_bench.dagster_runs import DagsterRunFailed
+    from crm_pipelines_bench.report import render
+    from crm_pipelines_bench.runner import BenchOptions, run_benchmark
 
     options = BenchOptions(scale=SCALES[scale], dsn=dsn, repeat=repeat, rebuild=rebuild)
     command = " ".join(["crm-pipelines bench", f"--scale {scale}"]

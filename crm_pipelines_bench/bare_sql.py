@@ -15,14 +15,17 @@ import psycopg2.extras
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from crm_pipelines.bench.timing import Timing, repeat
 from crm_pipelines.db.schemas import DEFAULT_SCHEMAS
-from crm_pipelines.settings import PROJECT_ROOT, Settings
+from crm_pipelines.db.sql_files import load_sql
+from crm_pipelines.seller_metrics import compute
+from crm_pipelines.settings import Settings
+from crm_pipelines_bench.timing import Timing, repeat
 
-SELECT_FILE = PROJECT_ROOT / "crm_pipelines" / "seller_metrics" / "sql" / "select_metrics.sql"
-# The asset's own per-transaction settings (jit off, more work_mem): the lower bound runs the
-# statement exactly as the asset does, or it would time PostgreSQL's JIT compiler instead.
-TUNING_FILE = SELECT_FILE.with_name("tune_transaction.sql")
+# The asset's own statements, read from the installed crm_pipelines: the SELECT its INSERT writes,
+# and its per-transaction settings (jit off, more work_mem), so that the lower bound runs the
+# statement exactly as the asset does (or it would time PostgreSQL's JIT compiler instead).
+SELECT_FILE = "select_metrics.sql"
+TUNING_FILE = "tune_transaction.sql"
 
 
 class BareSqlUnavailable(RuntimeError):
@@ -31,9 +34,7 @@ class BareSqlUnavailable(RuntimeError):
 
 def bare_select() -> tuple[str, list[str]]:
     """The SELECT in psycopg2's %(name)s style, and the names of its parameters."""
-    if not SELECT_FILE.exists():
-        raise BareSqlUnavailable(f"{SELECT_FILE.relative_to(PROJECT_ROOT)} does not exist yet")
-    text = SELECT_FILE.read_text().strip().rstrip(";")
+    text = load_sql(compute.__file__, SELECT_FILE).text.strip().rstrip(";")
     clause = sa.text(text)
     compiled = clause.compile(dialect=postgresql.psycopg2.dialect())
     return str(compiled), sorted(clause._bindparams)
@@ -67,8 +68,7 @@ def time_bare_select(libpq_dsn: str, sql: str, params: dict[str, Any], times: in
     conn = psycopg2.connect(libpq_dsn, options=DEFAULT_SCHEMAS.connect_options)
     try:
         with conn.cursor() as cur:
-            if TUNING_FILE.exists():
-                cur.execute(TUNING_FILE.read_text())
+            cur.execute(load_sql(compute.__file__, TUNING_FILE).text)
             # psycopg2 escapes params client-side; nothing of the statement is built from data.
             create = "CREATE TEMP TABLE bench_bare_metrics AS " + sql
 

@@ -11,6 +11,7 @@ import sys
 import uuid
 
 import pytest
+import sqlalchemy as sa
 
 from crm_pipelines_tests.conftest import ADMIN_DSN, drop_database
 
@@ -59,4 +60,37 @@ def test_bench_small_json_runs_and_paths_agree(bench_dsn: str, tmp_path) -> None
         assert set(m["notification_check"][state]["rules"]) == {"unanswered", "hot_lead", "followup",
                                                                "performance_alert"}
     assert {t["target"].split(" (")[0] for t in result["targets"]} >= {"notification check under 0.5 s of SQL"}
-    assert result["machine"]["postgresql"].startswith("15")
+    # the server the benchmark ran on, by its own version (major.minor, e.g. "15.20 (Debian ...)")
+    assert result["machine"]["postgresql"].startswith(f"{server_major_version(bench_dsn)}.")
+
+
+def server_major_version(dsn: str) -> int:
+    engine = sa.create_engine(dsn, poolclass=sa.pool.NullPool)
+    with engine.connect() as conn:
+        version_num = int(conn.execute(sa.text("SHOW server_version_num")).scalar_one())
+    engine.dispose()
+    return version_num // 10_000
+
+
+HIDE_THE_BENCH = """
+import sys
+class NoBench:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "crm_pipelines_bench":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+sys.meta_path.insert(0, NoBench())
+"""
+
+
+def test_without_the_bench_package_bench_says_in_one_line_how_to_install_it(tmp_path) -> None:
+    # crm_pipelines_bench not found, as in the production image (which leaves it out)
+    done = subprocess.run(
+        [sys.executable, "-c", HIDE_THE_BENCH + "from crm_pipelines.cli import main; main()",
+         "bench", "--scale", "small"],
+        capture_output=True, text=True, timeout=120,
+        env={"PATH": "/usr/bin:/bin", "DAGSTER_HOME": str(tmp_path / "dagster_home")},
+    )
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert done.stderr.splitlines() == [
+        'the benchmark is not installed here: from a checkout of crm-pipelines, pip install -e ".[bench]"']

@@ -8,9 +8,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from crm_pipelines.bench.compare import compare_rows, keyed
-from crm_pipelines.bench.original import compute_original
 from crm_pipelines.settings import load_settings
+from crm_pipelines_bench.compare import compare_rows, keyed
+from crm_pipelines_bench.original import compute_original
 
 SELLER = "11111111-1111-1111-1111-111111111111"
 CONVERSATION = "22222222-2222-2222-2222-222222222222"

@@ -13,18 +13,18 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from crm_pipelines.bench import checks_bench
-from crm_pipelines.bench.bare_sql import bare_params, bare_select, time_bare_select
-from crm_pipelines.bench.compare import compare_rows, keyed
-from crm_pipelines.bench.dagster_runs import DagsterWorker, child_environment, measure, scratch_dagster_home
-from crm_pipelines.bench.dataset import Dataset, bench_dsn, prepare_dataset
-from crm_pipelines.bench.machine import machine_details
-from crm_pipelines.bench.original import compute_original
-from crm_pipelines.bench.scales import Scale
-from crm_pipelines.bench.targets import judge_targets
-from crm_pipelines.bench.timing import Timing, repeat
 from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines.settings import Settings
+from crm_pipelines_bench import checks_bench
+from crm_pipelines_bench.bare_sql import bare_params, bare_select, time_bare_select
+from crm_pipelines_bench.compare import compare_rows, keyed
+from crm_pipelines_bench.dagster_runs import DagsterWorker, child_environment, measure, scratch_dagster_home
+from crm_pipelines_bench.dataset import Dataset, bench_dsn, prepare_dataset
+from crm_pipelines_bench.machine import machine_details
+from crm_pipelines_bench.original import compute_original
+from crm_pipelines_bench.scales import Scale
+from crm_pipelines_bench.targets import judge_targets
+from crm_pipelines_bench.timing import Timing, repeat
 
 METRICS_JOB = "seller_metrics_job"
 

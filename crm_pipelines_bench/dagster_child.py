@@ -1,6 +1,6 @@
 """Dagster measurements in child processes, so each run's peak memory is its own.
 
-`python -m crm_pipelines.bench.dagster_child` is started once by the benchmark with the
+`python -m crm_pipelines_bench.dagster_child` is started once by the benchmark with the
 environment it prepared (POSTGRES_DSN of the bench database, METRICS_START_DATE, a scratch
 DAGSTER_HOME). It loads the code location once (10-20 s on a small machine, the same cost a run
 worker pays), then reads one JSON task per line on stdin and forks a fresh process per task: the

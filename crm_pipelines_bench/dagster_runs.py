@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from crm_pipelines.bench.timing import Timing
+from crm_pipelines_bench.timing import Timing
 
 
 class DagsterRunFailed(RuntimeError):
@@ -39,7 +39,7 @@ class DagsterWorker:
     def __init__(self, env: dict[str, str], home: str) -> None:
         self.log_path = Path(home) / "dagster_child.log"
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen([sys.executable, "-m", "crm_pipelines.bench.dagster_child"],
+        self.process = subprocess.Popen([sys.executable, "-m", "crm_pipelines_bench.dagster_child"],
                                         env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                         stderr=self._log, text=True)
         ready = self._read("loading the code location")

@@ -16,13 +16,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from crm_pipelines.bench.scales import Scale
-from crm_pipelines.cleanup import jobs as cleanup_jobs
+from crm_pipelines import cleanup
 from crm_pipelines.db.migrate import migrate
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.demo.seed import seed_demo
 from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines.settings import Settings
+from crm_pipelines_bench.scales import Scale
 
 # Bump when the data set's recipe changes, so old bench databases are rebuilt.
 # 3: seed_demo closes leads left open for 30 days (all but one in fifty).
@@ -144,7 +144,7 @@ def archive_idle_conversations(engine: sa.Engine, cutoff: datetime) -> int:
     writes a year at once and leaves one in ten quiet conversations active for ever (100,000 at
     large, which a deployment of this project would never have); the benchmark runs the same
     batched statement as the job, with the cutoff taken from the data's end."""
-    statement = load_sql(cleanup_jobs.__file__, "archive_idle_conversations.sql")
+    statement = load_sql(cleanup.__file__, "archive_idle_conversations.sql")
     archived = 0
     while True:
         with engine.begin() as conn:
