@@ -101,6 +101,9 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str) -> S
     with postgres.connect() as conn:
         started = conn.execute(sa.text("SELECT clock_timestamp()")).scalar_one()
     report = SyncReport(mode=mode, started_at=started)
+    if mode == "reconcile":  # every kind of correction shown, zeros included
+        report.corrected = dict.fromkeys(
+            ("messages_reassigned", "messages_deleted", "messages_missed", "conversations", "leads"), 0)
     state = {} if mode == "full" else read_state(postgres)
     params = {"now": started, "timezone": timezone_name}
 
