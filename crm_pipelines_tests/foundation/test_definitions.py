@@ -28,6 +28,18 @@ def test_secrets_are_env_vars_not_values_in_the_resource_config():
     assert "redispass" not in repr(built.resources["redis"]._get_non_default_public_field_values())
 
 
+def test_no_secret_reaches_what_the_ui_shows_of_the_code_location():
+    """The code location as the webserver receives it (its serialized snapshot: resources, their
+    config and nested dependencies, jobs' config schemas) names the secrets but holds no value."""
+    from dagster._core.remote_representation.external_data import RepositorySnap
+
+    built = build_definitions(load_settings({"POSTGRES_DSN": "postgresql://crm:hunter2@db/crm",
+                                             "REDIS_URL": "redis://:redispass@cache:6379/0"}))
+    snapshot = dg.serialize_value(RepositorySnap.from_def(built.get_repository_def()))
+    assert "hunter2" not in snapshot and "redispass" not in snapshot
+    assert '"Secret"' in snapshot  # the DSN and URL are there, shown by their kind only
+
+
 def test_loading_with_a_bad_setting_names_the_variable():
     env = dict(os.environ, CRM_TIMEZONE="Mars/Olympus")
     proc = subprocess.run([sys.executable, "-c", "import crm_pipelines.definitions"],
