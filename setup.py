@@ -28,7 +28,6 @@ setup(
         f"dagster-graphql=={DAGSTER}",
         f"dagster-postgres=={DAGSTER_LIBS}",
         f"dagster-docker=={DAGSTER_LIBS}",
-        f"dagster-slack=={DAGSTER_LIBS}",
         f"dagster-msteams=={DAGSTER_LIBS}",
         "SQLAlchemy>=2.0.30,<2.1",
         "psycopg2-binary>=2.9.9,<3",
@@ -40,8 +39,6 @@ setup(
         "pandas>=2.1,<4",
         "tqdm>=4.66,<5",
         "prometheus-client>=0.20,<1",
-        "slack_sdk>=3.27,<4",
-        "requests>=2.31,<3",
         "click>=8.1,<9",
         "sqlparse>=0.5,<1",
     ],
@@ -49,6 +46,7 @@ setup(
         "dev": [
             "pytest>=8,<10",
             "pytest-timeout>=2.3,<3",
+            "requests>=2.31,<3",  # the deployment tests' HTTP client
             "aiosmtpd>=1.4.6,<2",
             "aiohttp>=3.9,<4",
             "python-socketio[client]>=5.11,<6",
