@@ -10,11 +10,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /opt/dagster/app
 
-# The pinned Dagster set and every other dependency come from setup.py. Installed in place
-# (-e) because the schema files in sql/ sit beside the package, where `crm-pipelines init-db`
-# looks for them.
+# Dependencies first, in a layer of their own (as Dagster's deploy_docker example installs them
+# before copying the code): it is rebuilt only when setup.py or pyproject.toml change, not on
+# every code change. The pinned Dagster set and every other dependency come from setup.py,
+# installed here against an empty stand-in package that is removed right after.
+COPY setup.py pyproject.toml ./
+RUN mkdir crm_pipelines \
+    && touch crm_pipelines/__init__.py \
+    && pip install . \
+    && pip uninstall --yes crm-pipelines \
+    && rm -rf crm_pipelines build ./*.egg-info
+
+# The code, then the project itself, in place (-e) because the schema files in sql/ sit beside
+# the package, where `crm-pipelines init-db` looks for them; every dependency is already there.
 COPY . .
-RUN pip install -e . \
+RUN pip install -e . --no-deps \
     && mkdir -p "$DAGSTER_HOME/storage" \
     && cp dagster.yaml workspace.yaml "$DAGSTER_HOME/" \
     && useradd --create-home --uid 1000 dagster \

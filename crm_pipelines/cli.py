@@ -40,10 +40,10 @@ def init_db(show_plan: bool = False) -> None:
     from crm_pipelines.db.migrate import PreflightFailed, migrate, plan
     from crm_pipelines.db.schemas import Schemas
     from crm_pipelines.db.unreachable import database_errors
-    from crm_pipelines.resources.build import postgres_for_cli
+    from crm_pipelines.resources.build import build_postgres
 
     settings = _settings()
-    postgres = postgres_for_cli(settings)
+    postgres = build_postgres(settings)
     where = _where(settings, postgres)
     schemas = Schemas.from_settings(settings)
     try:
@@ -93,10 +93,10 @@ def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, max_dail
     from crm_pipelines.db.schemas import Schemas
     from crm_pipelines.db.unreachable import database_errors
     from crm_pipelines.demo.seed import SeedError, seed_demo
-    from crm_pipelines.resources.build import postgres_for_cli
+    from crm_pipelines.resources.build import build_postgres
 
     settings = _settings()
-    postgres = postgres_for_cli(settings)
+    postgres = build_postgres(settings)
     engine = postgres.engine
     try:
         now = datetime.fromisoformat(now_text) if now_text else datetime.now(timezone.utc)

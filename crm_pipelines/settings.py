@@ -191,7 +191,8 @@ def _secret(name: str, raw: str) -> str:
 
 
 def _setting(env: str, default: Any, parse: Callable[[str, str], Any], secret: bool = False) -> Any:
-    return field(default=default, metadata={"env": env, "parse": parse, "secret": secret})
+    # A secret is left out of the repr: Settings is a resource too, and a repr ends up in tracebacks.
+    return field(default=default, repr=not secret, metadata={"env": env, "parse": parse, "secret": secret})
 
 
 @dataclass(frozen=True)

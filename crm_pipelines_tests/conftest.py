@@ -17,10 +17,8 @@ import redis as redis_lib
 import sqlalchemy as sa
 
 from crm_pipelines.db.migrate import migrate
-from crm_pipelines.resources.build import postgres_for_cli
+from crm_pipelines.resources.build import build_resources
 from crm_pipelines.resources.postgres import create_crm_engine, dispose_engine
-from crm_pipelines.resources.redis import RedisResource
-from crm_pipelines.resources.socketio import SocketIOResource
 from crm_pipelines.settings import Settings, load_settings
 from crm_pipelines_tests.support.http_server import WebhookTestServer
 from crm_pipelines_tests.support.smtp_server import SMTPTestServer
@@ -136,13 +134,9 @@ def settings(pg_dsn: str, redis_url: str, socketio_channel: str, tmp_path) -> Se
 
 @pytest.fixture
 def resources(settings: Settings) -> dict:
-    """Resources as values (not EnvVar) for `materialize` / `execute_in_process`."""
-    return {
-        "postgres": postgres_for_cli(settings),
-        "redis": RedisResource(url=settings.redis_url, cache_ttl_minutes=settings.redis_cache_ttl_minutes,
-                               notification_queue=settings.redis_notification_queue),
-        "socketio": SocketIOResource(redis_url=settings.redis_url, channel=settings.socketio_channel),
-    }
+    """The code location's resources for `settings`, from its own builder, for `materialize` /
+    `execute_in_process`."""
+    return build_resources(settings)
 
 
 @pytest.fixture

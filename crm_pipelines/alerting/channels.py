@@ -46,14 +46,23 @@ def configured_channels(settings: Settings) -> list[str]:
 
 
 def send_alert(
-    settings: Settings, alert: Alert, deadline_seconds: float = ALERT_DEADLINE_SECONDS
+    settings: Settings,
+    alert: Alert,
+    socketio: SocketIOResource,
+    deadline_seconds: float = ALERT_DEADLINE_SECONDS,
 ) -> dict[str, bool]:
-    """Send to every configured channel; {channel: delivered}."""
-    senders = {"slack": send_slack, "teams": send_teams, "email": send_email, "socketio": send_socketio}
+    """Send to every configured channel; {channel: delivered}. `socketio` is the code location's
+    resource (the sensors receive it like any op)."""
+    senders = {
+        "slack": lambda: send_slack(settings, alert, deadline_seconds),
+        "teams": lambda: send_teams(settings, alert, deadline_seconds),
+        "email": lambda: send_email(settings, alert, deadline_seconds),
+        "socketio": lambda: send_socketio(socketio, alert),
+    }
     outcome: dict[str, bool] = {}
     for channel in configured_channels(settings):
         try:
-            senders[channel](settings, alert, deadline_seconds)
+            senders[channel]()
             outcome[channel] = True
         except Exception as err:  # best effort: one channel down never stops the others
             log.warning("%s alert for run %s not delivered: %s", channel, alert.run_id, describe_error(err))
@@ -104,8 +113,7 @@ def send_email(settings: Settings, alert: Alert, deadline_seconds: float = ALERT
                   None, "\n".join(alert.lines()) + "\n", deadline_seconds=deadline_seconds)
 
 
-def send_socketio(settings: Settings, alert: Alert, deadline_seconds: float = ALERT_DEADLINE_SECONDS) -> None:
+def send_socketio(socketio: SocketIOResource, alert: Alert) -> None:
     # A Redis PUBLISH: one short reply, bounded by the Redis client's own socket timeout.
-    socketio = SocketIOResource(redis_url=settings.redis_url, channel=settings.socketio_channel)
     if not socketio.emit(ALERT_EVENT, alert.as_event(), room=ALERT_ROOM):
         raise RuntimeError("Redis did not take the event")

@@ -5,7 +5,8 @@ jobs and assets (`scope.is_our_run`), so that runs started from the command line
 execute`, `dagster asset materialize`), which Dagster's default filter skips, alert too.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Dagster reads the sensors' resource annotations
+# as real types when it builds them.
 
 import dagster as dg
 
@@ -14,6 +15,7 @@ from crm_pipelines.alerting.content import build_alert
 from crm_pipelines.alerting.scope import is_our_run
 from crm_pipelines.alerting.streaks import ends_failure_streak, starts_failure_streak, will_be_retried
 from crm_pipelines.automation import sensor_status
+from crm_pipelines.resources.socketio import SocketIOResource
 from crm_pipelines.settings import Settings
 
 FAILURE_SENSOR = "pipeline_failure_alert_sensor"
@@ -42,7 +44,7 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
             f"failure of a streak only (channels: {channels})."
         ),
     )
-    def pipeline_failure_alert_sensor(context: dg.RunFailureSensorContext) -> None:
+    def pipeline_failure_alert_sensor(context: dg.RunFailureSensorContext, socketio: SocketIOResource) -> None:
         run = context.dagster_run
         if not is_our_run(context.repository_def, context.instance, run):
             return None
@@ -55,7 +57,7 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
                 f"run {run.run_id} of {run.job_name} failed again: alerted at the start of the streak")
             return None
         alert = build_alert("failure", settings, context.instance, run)
-        outcome = send_alert(settings, alert)
+        outcome = send_alert(settings, alert, socketio)
         context.log.info(f"failure alert for run {run.run_id} of {alert.subject}: {_delivered(outcome)}")
         return None
 
@@ -67,14 +69,14 @@ def build_alert_sensors(settings: Settings) -> list[dg.SensorDefinition]:
         monitor_all_code_locations=True,
         description="Tells the operators once when a job that was failing succeeds again.",
     )
-    def pipeline_recovery_alert_sensor(context: dg.RunStatusSensorContext) -> None:
+    def pipeline_recovery_alert_sensor(context: dg.RunStatusSensorContext, socketio: SocketIOResource) -> None:
         run = context.dagster_run
         if not is_our_run(context.repository_def, context.instance, run):
             return None
         if not ends_failure_streak(context.instance, run):
             return None
         alert = build_alert("recovery", settings, context.instance, run)
-        outcome = send_alert(settings, alert)
+        outcome = send_alert(settings, alert, socketio)
         context.log.info(f"recovery alert for run {run.run_id} of {alert.subject}: {_delivered(outcome)}")
         return None
 

@@ -48,6 +48,13 @@ class CleanupPlan:
             ),
         )
 
+    def cutoff_day(self, setting: str) -> date | None:
+        """The first day kept under a day-retention setting; None = keep every day."""
+        return {
+            "METRICS_RETENTION_DAYS": self.metrics_cutoff_day,
+            "REPORTS_RETENTION_DAYS": self.reports_cutoff_day,
+        }[setting]
+
     def pending_params(self) -> dict:
         """Bound parameters of sql/pending.sql."""
         return {

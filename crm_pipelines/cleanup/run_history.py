@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import dagster as dg
-from dagster._core.events import DagsterEventType
 
 FINISHED = [dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED]
-MATERIALIZATION = DagsterEventType.ASSET_MATERIALIZATION
+MATERIALIZATION = dg.DagsterEventType.ASSET_MATERIALIZATION
 
 
 class LatestMaterializations:

@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 import dagster as dg
+
+# Private on purpose: Dagster 1.13 exports no public name for the stored state of a schedule or
+# sensor (what `instance.all_instigator_state()` returns); dg.DefaultSensorStatus is only the
+# default declared in code.
 from dagster._core.scheduler.instigation import InstigatorStatus, InstigatorType
 
 from crm_pipelines.alerting.content import is_hidden_job, run_subject

@@ -1,6 +1,7 @@
 """PostgreSQL through SQLAlchemy: one pooled engine per process, connections as context managers."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Dagster reads the resource fields' annotations
+# (`dg.ResourceDependency`) as real types when it builds the class.
 
 import contextlib
 import threading
@@ -61,11 +62,16 @@ def _with_driver(dsn: str) -> str:
 
 
 class PostgresResource(dg.ConfigurableResource):
-    """The CRM database. `dsn` comes from POSTGRES_DSN (shown in the UI as the variable's name,
-    never its value); without it, `embedded_home` names the dagster_home whose embedded server
-    is started on first use."""
+    """The CRM database. `dsn` is POSTGRES_DSN, handed over as a `Secret` dependency (never config,
+    so the UI shows no part of it); without it, `embedded_home` names the dagster_home whose
+    embedded server is started on first use.
 
-    dsn: str | None = None
+    The engine belongs to the process (`engine_for`), not to the resource: every step, sensor tick
+    and resource instance of the process shares its pool, so tearing one of them down leaves the
+    engine alone. `dispose_engine` closes it when the database itself goes away.
+    """
+
+    dsn: dg.ResourceDependency[str | None] = None
     embedded_home: str | None = None
     crm_schema: str = DEFAULT_SCHEMAS.crm
     pipelines_schema: str = DEFAULT_SCHEMAS.pipelines
@@ -75,10 +81,6 @@ class PostgresResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._dsn = self.resolve_dsn()
         engine_for(self._dsn, self.schemas)
-
-    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._dsn is not None:
-            dispose_engine(self._dsn)
 
     @property
     def schemas(self) -> Schemas:

@@ -4,7 +4,8 @@ Without REDIS_URL every call is a no-op (said once in the log). With Redis down,
 False and log a warning; callers record that in their metadata and carry on.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Dagster reads the resource fields' annotations
+# (`dg.ResourceDependency`) as real types when it builds the class.
 
 import json
 import logging
@@ -32,9 +33,10 @@ def to_json(value: Any) -> str:
 
 
 class RedisResource(dg.ConfigurableResource):
-    """Cache (`crm:metrics:*` keys) and queue (REDIS_NOTIFICATION_QUEUE) on Redis."""
+    """Cache (`crm:metrics:*` keys) and queue (REDIS_NOTIFICATION_QUEUE) on Redis. `url` is
+    REDIS_URL, handed over as a `Secret` dependency (never config: the UI shows no part of it)."""
 
-    url: str | None = None
+    url: dg.ResourceDependency[str | None] = None
     cache_ttl_minutes: int = 5
     notification_queue: str = "notifications"
     # A dead Redis must not hold a run: fail fast, then carry on without it.

@@ -4,7 +4,8 @@ The CRM's own python-socketio server listens on the same Redis channel and forwa
 to the room's clients. Off without Redis; a failed emit logs a warning and returns False.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: Dagster reads the resource fields' annotations
+# (`dg.ResourceDependency`) as real types when it builds the class.
 
 import json
 import logging
@@ -37,7 +38,10 @@ class _ReportingRedisManager(socketio.RedisManager):
 
 
 class SocketIOResource(dg.ConfigurableResource):
-    redis_url: str | None = None
+    """Events to the CRM's Socket.IO server through Redis. `redis_url` is REDIS_URL, handed over as
+    a `Secret` dependency (never config: the UI shows no part of it)."""
+
+    redis_url: dg.ResourceDependency[str | None] = None
     channel: str = "socketio"
 
     _manager: _ReportingRedisManager | None = PrivateAttr(default=None)

@@ -10,6 +10,7 @@ import time
 
 from crm_pipelines.alerting.channels import send_alert
 from crm_pipelines.alerting.content import Alert
+from crm_pipelines.resources.build import build_socketio
 from crm_pipelines.settings import load_settings
 from crm_pipelines_tests.delivery.test_deadlines import DEADLINE, TOKEN, trickle  # noqa: F401 - fixture
 
@@ -27,7 +28,7 @@ def test_a_trickling_slack_hook_costs_one_deadline_and_the_others_still_go(
                   partition="2026-11-20", run_id="run-1", run_url="http://dagster/runs/run-1")
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
-        outcome = send_alert(settings, alert, deadline_seconds=DEADLINE)
+        outcome = send_alert(settings, alert, build_socketio(settings), deadline_seconds=DEADLINE)
     took = time.monotonic() - started
     assert outcome == {"slack": False, "teams": True, "email": True}
     assert DEADLINE <= took < DEADLINE + 1.5

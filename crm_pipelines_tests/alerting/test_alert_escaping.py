@@ -24,7 +24,7 @@ def test_hostile_text_in_an_error_stays_text_in_slack_and_teams(alert_settings, 
 
     failure_sensor, _ = build_alert_sensors(alert_settings)
     with dg.instance_for_test() as instance:
-        driver = SensorDriver(failure_sensor, instance)
+        driver = SensorDriver(failure_sensor, instance, alert_settings)
         driver.tick()
         assert not hostile_job.execute_in_process(instance=instance, raise_on_error=False).success
         driver.tick()

@@ -65,9 +65,13 @@ class DeployedSensor:
                                                   location_name="crm_pipelines")
 
     def tick(self) -> None:
+        # the code server builds the repository's resources the sensor needs (dagster/_grpc/impl.py)
+        resources = {key: resource for key, resource in self.repository.get_top_level_resources().items()
+                     if key in self.sensor.required_resource_keys}
         with SensorEvaluationContext(instance_ref=None, instance=self.instance, cursor=self.cursor,
                                      repository_def=self.repository, repository_name=self.repository.name,
-                                     code_location_origin=self.origin, sensor_name=self.sensor.name) as context:
+                                     code_location_origin=self.origin, sensor_name=self.sensor.name,
+                                     resources=resources) as context:
             self.cursor = self.sensor.evaluate_tick(context).cursor
 
 

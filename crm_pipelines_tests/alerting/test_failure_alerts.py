@@ -17,6 +17,7 @@ import pytest
 
 from crm_pipelines.alerting.channels import ALERT_EVENT, ALERT_ROOM
 from crm_pipelines.alerting.sensors import build_alert_sensors
+from crm_pipelines.resources.build import build_resources
 from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.retries import retry_only_transient, transient_retry_policy
 from crm_pipelines.settings import Settings, load_settings
@@ -69,14 +70,16 @@ def alert_settings(pg_dsn, redis_url, socketio_channel, webhook_server, smtp_ser
 
 
 class SensorDriver:
-    """Ticks a run status sensor the way the daemon does, carrying its cursor between ticks."""
+    """Ticks a run status sensor the way the daemon does, with the code location's resources for
+    `settings`, carrying its cursor between ticks."""
 
-    def __init__(self, sensor: dg.SensorDefinition, instance: dg.DagsterInstance):
+    def __init__(self, sensor: dg.SensorDefinition, instance: dg.DagsterInstance, settings: Settings):
         self.sensor, self.instance, self.cursor = sensor, instance, None
+        self.resources = build_resources(settings)
 
     def tick(self) -> None:
-        data = self.sensor.evaluate_tick(dg.build_sensor_context(instance=self.instance, cursor=self.cursor))
-        self.cursor = data.cursor
+        with dg.build_sensor_context(instance=self.instance, cursor=self.cursor, resources=self.resources) as context:
+            self.cursor = self.sensor.evaluate_tick(context).cursor
 
 
 def run_probe(job: dg.JobDefinition, instance, settings: Settings, sql: str) -> dg.ExecuteInProcessResult:
@@ -107,8 +110,8 @@ def test_first_failure_alerts_every_channel_second_stays_quiet_success_recovers(
     client = RecordingClient(socketio_server.url, rooms=[ALERT_ROOM])
     try:
         with dg.instance_for_test() as instance:
-            failures = SensorDriver(failure_sensor, instance)
-            recoveries = SensorDriver(recovery_sensor, instance)
+            failures = SensorDriver(failure_sensor, instance, settings)
+            recoveries = SensorDriver(recovery_sensor, instance, settings)
             failures.tick(), recoveries.tick()  # first ticks only set the cursors, as in a deployment
 
             first = run_probe(job, instance, settings, "SELECT * FROM no_such_table_for_alerts")
@@ -180,7 +183,7 @@ def test_a_channel_that_is_down_does_not_stop_the_others(alert_settings, db, web
     job = probe_job(settings)
     failure_sensor, _ = build_alert_sensors(settings)
     with dg.instance_for_test() as instance:
-        driver = SensorDriver(failure_sensor, instance)
+        driver = SensorDriver(failure_sensor, instance, settings)
         driver.tick()
         run_probe(job, instance, settings, "SELECT * FROM no_such_table_for_alerts")
         webhook_server.fail_next = 1
@@ -202,7 +205,7 @@ def test_ad_hoc_asset_run_alert_names_the_asset_and_partition(alert_settings, db
 
     failure_sensor, _ = build_alert_sensors(settings)
     with dg.instance_for_test() as instance:
-        driver = SensorDriver(failure_sensor, instance)
+        driver = SensorDriver(failure_sensor, instance, settings)
         driver.tick()
         result = dg.materialize([broken_metric], partition_key="2025-03-04", instance=instance,
                                 resources={"postgres": PostgresResource(dsn=settings.postgres_dsn)},
@@ -234,7 +237,7 @@ def test_run_that_fails_setting_up_a_resource_alerts_with_that_error(alert_setti
 
     failure_sensor, _ = build_alert_sensors(alert_settings)
     with dg.instance_for_test() as instance:
-        driver = SensorDriver(failure_sensor, instance)
+        driver = SensorDriver(failure_sensor, instance, alert_settings)
         driver.tick()
         result = broken_setup_job.execute_in_process(instance=instance, raise_on_error=False,
                                                      resources={"broken": BrokenSetupResource()})
@@ -258,7 +261,7 @@ def test_a_run_the_instance_will_retry_does_not_alert_its_last_retry_does(
     failure_sensor, _ = build_alert_sensors(settings)
     retries = {"run_retries": {"enabled": True, "max_retries": 1, "retry_on_asset_or_op_failure": True}}
     with dg.instance_for_test(overrides=retries) as instance:
-        driver = SensorDriver(failure_sensor, instance)
+        driver = SensorDriver(failure_sensor, instance, settings)
         driver.tick()
         first = run_probe(job, instance, settings, "SELECT * FROM no_such_table_for_alerts")
         assert instance.get_run_by_id(first.run_id).tags.get("dagster/will_retry") == "true"

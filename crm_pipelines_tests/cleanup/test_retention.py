@@ -14,6 +14,7 @@ from dagster._core.test_utils import create_run_for_test
 
 from crm_pipelines.cleanup.jobs import build_cleanup_job
 from crm_pipelines.cleanup.run_history import has_prunable_runs, prune_run_history
+from crm_pipelines.resources.build import build_resources
 from crm_pipelines_tests.support import crm_factory as crm
 
 
@@ -103,7 +104,7 @@ def test_past_retention_days_go_and_dagster_hears_which_partitions(db, settings,
                 {"t": tenant_id, "d": today - timedelta(days=age)},
             )
 
-    result = build_cleanup_job(keep_30).execute_in_process(resources=resources)
+    result = build_cleanup_job(keep_30).execute_in_process(resources=build_resources(keep_30))
 
     with db.begin() as conn:
         metric_days = (

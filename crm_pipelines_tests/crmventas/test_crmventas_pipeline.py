@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from crm_pipelines.crmventas import sync as sync_module
 from crm_pipelines.crmventas.sync import sync
 from crm_pipelines.definitions import build_definitions
-from crm_pipelines.resources.build import postgres_for_cli
+from crm_pipelines.resources.build import build_postgres, build_resources
 from crm_pipelines.settings import load_settings
 from crm_pipelines_tests.crmventas.test_crmventas_source import (  # noqa: F401 - the `crm` fixture
     DAY,
@@ -33,7 +33,7 @@ def run_mirrors(settings, mode: str) -> dg.ExecuteInProcessResult:
     mirrors = [dg.AssetKey(name) for name in ("sellers", "conversations", "messages", "leads")]
     job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection=set(mirrors))
     return job.execute_in_process(run_config={"ops": {"crm_ventas_mirrors": {"config": {"mode": mode}}}},
-                                  resources={"postgres": postgres_for_cli(settings)},
+                                  resources=build_resources(settings),
                                   instance=dg.DagsterInstance.ephemeral())
 
 
@@ -77,7 +77,7 @@ def test_the_reconciliation_counts_and_corrects_what_the_watermarks_cannot_see(c
     # change: here they stand for rows long past it.
     monkeypatch.setattr(sync_module, "ID_MARGIN", 0)
     p = write_the_day(w)
-    postgres = postgres_for_cli(settings)
+    postgres = build_postgres(settings)
     sync(postgres, settings.crm_timezone)
     with w.engine.begin() as conn:  # straight into the tables: no event, no updated_at
         conn.execute(sa.text("UPDATE chat_messages SET assigned_seller_id = :b WHERE from_number = :p"),
@@ -108,7 +108,7 @@ def test_the_reconciliation_counts_and_corrects_what_the_watermarks_cannot_see(c
 def test_the_full_resync_is_one_job_and_changes_nothing_that_is_right(crm):
     w, settings, engine = crm
     write_the_day(w)
-    sync(postgres_for_cli(settings), settings.crm_timezone)
+    sync(build_postgres(settings), settings.crm_timezone)
     before = metrics(engine, DAY)
 
     result = run_mirrors(settings, "full")

@@ -30,7 +30,7 @@ from crm_pipelines.db.schemas import Schemas
 from crm_pipelines.definitions import build_definitions
 from crm_pipelines.notifications.checks import run_rule
 from crm_pipelines.notifications.thresholds import Thresholds
-from crm_pipelines.resources.build import postgres_for_cli
+from crm_pipelines.resources.build import build_postgres, build_resources
 from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines.settings import load_settings
 from crm_pipelines_tests.conftest import create_database, drop_database
@@ -88,7 +88,7 @@ def write_the_day(w: CRMVentas) -> dict:
 def materialize(settings, asset: str, partition: str = DAY) -> dg.ExecuteInProcessResult:
     defs = build_definitions(settings)
     job = defs.resolve_implicit_global_asset_job_def().get_subset(asset_selection={dg.AssetKey(asset)})
-    return job.execute_in_process(partition_key=partition, resources={"postgres": postgres_for_cli(settings)},
+    return job.execute_in_process(partition_key=partition, resources=build_resources(settings),
                                   instance=dg.DagsterInstance.ephemeral())
 
 
@@ -104,7 +104,7 @@ def test_the_days_metrics_notifications_and_report_from_crm_ventas_rows(crm):
     w, settings, engine = crm
     p = write_the_day(w)
 
-    first = sync(postgres_for_cli(settings), settings.crm_timezone)
+    first = sync(build_postgres(settings), settings.crm_timezone)
 
     assert first.read["chat_messages"] == 7
     with engine.connect() as conn:
@@ -143,7 +143,7 @@ def test_the_days_metrics_notifications_and_report_from_crm_ventas_rows(crm):
     # check runs at the real time: the day's situations are all still open).
     as_of = datetime.now(timezone.utc)
     thresholds = Thresholds.from_settings(settings)
-    created = {rule: run_rule(postgres_for_cli(settings), rule, thresholds, as_of, settings)
+    created = {rule: run_rule(build_postgres(settings), rule, thresholds, as_of, settings)
                for rule in ("unanswered", "hot_lead", "followup")}
     with engine.connect() as conn:
         rows = {r.type: r for r in conn.execute(sa.text("SELECT * FROM public.notifications"))}
@@ -167,7 +167,7 @@ def test_the_days_metrics_notifications_and_report_from_crm_ventas_rows(crm):
 def test_a_second_sync_reads_only_what_is_new_and_matches_a_full_resync(crm):
     w, settings, engine = crm
     p = write_the_day(w)
-    postgres = postgres_for_cli(settings)
+    postgres = build_postgres(settings)
     sync(postgres, settings.crm_timezone)
 
     # Later that day: Bruno answers Diego, a new customer writes and is assigned to Ana.

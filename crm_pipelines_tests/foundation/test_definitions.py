@@ -10,7 +10,6 @@ import dagster as dg
 from crm_pipelines.definitions import build_definitions, defs
 from crm_pipelines.settings import load_settings
 
-
 # SPEC section 7's jobs, and the daily report's delivery, a job of its own since issue 15.
 SPEC_JOBS = {"seller_metrics_job", "daily_report_job", "notification_checks_job", "cleanup_job"}
 JOBS = SPEC_JOBS | {"daily_report_delivery_job"}
@@ -35,6 +34,18 @@ def test_secrets_are_env_vars_not_values_in_the_resource_config():
     assert isinstance(pg.dsn, dg.EnvVar) or "hunter2" not in repr(pg)
     assert "hunter2" not in repr(built.resources["postgres"]._get_non_default_public_field_values())
     assert "redispass" not in repr(built.resources["redis"]._get_non_default_public_field_values())
+
+
+def test_no_secret_reaches_what_the_ui_shows_of_the_code_location():
+    """The code location as the webserver receives it (its serialized snapshot: resources, their
+    config and nested dependencies, jobs' config schemas) names the secrets but holds no value."""
+    from dagster._core.remote_representation.external_data import RepositorySnap
+
+    built = build_definitions(load_settings({"POSTGRES_DSN": "postgresql://crm:hunter2@db/crm",
+                                             "REDIS_URL": "redis://:redispass@cache:6379/0"}))
+    snapshot = dg.serialize_value(RepositorySnap.from_def(built.get_repository_def()))
+    assert "hunter2" not in snapshot and "redispass" not in snapshot
+    assert '"Secret"' in snapshot  # the DSN and URL are there, shown by their kind only
 
 
 def test_loading_with_a_bad_setting_names_the_variable():

@@ -15,10 +15,10 @@ from crm_pipelines.resources.embedded import embedded_pgdata, stop_embedded
 
 PROBE = """
 import json, sqlalchemy as sa
-from crm_pipelines.resources.build import postgres_for_cli
+from crm_pipelines.resources.build import build_postgres
 from crm_pipelines.settings import get_settings
 from crm_pipelines.db.migrate import migrate
-pg = postgres_for_cli(get_settings())
+pg = build_postgres(get_settings())
 migrate(pg.engine)
 with pg.begin() as conn:
     conn.execute(sa.text("INSERT INTO tenants (name) VALUES ('from ' || pg_backend_pid())"))

@@ -3,8 +3,10 @@ Socket.IO (quiet when unset, warning and False when down), and no password in an
 
 import logging
 
+import dagster as dg
 import sqlalchemy as sa
 
+from crm_pipelines.resources.build import build_postgres
 from crm_pipelines.resources.postgres import PostgresResource, engine_for
 from crm_pipelines.resources.redis import RedisResource
 from crm_pipelines.resources.socketio import SocketIOResource
@@ -25,6 +27,25 @@ def test_postgres_connections_share_one_pool_and_roll_back_on_error(pg_dsn, db):
     except RuntimeError:
         pass
     assert pg.fetch_all("SELECT name FROM tenants ORDER BY id") == [("Uno",)]
+
+
+def test_one_resource_torn_down_leaves_the_shared_engine_to_the_others(settings, db):
+    """Two users of the process's engine at once (two steps, a step and a sensor tick): the one
+    that finishes first is torn down; the other keeps the same engine and its pooled connection."""
+    backend_pid = sa.text("SELECT pg_backend_pid()")
+    with dg.build_resources({"postgres": build_postgres(settings)}) as still_running:
+        engine = still_running.postgres.engine
+        with still_running.postgres.connect() as conn:
+            pooled_pid = conn.execute(backend_pid).scalar()
+        with dg.build_resources({"postgres": build_postgres(settings)}) as finishing:
+            assert finishing.postgres.engine is engine
+            with finishing.postgres.begin() as conn:
+                conn.execute(sa.text("INSERT INTO tenants (name) VALUES ('Uno')"))
+        # `finishing` has been torn down here
+        assert still_running.postgres.engine is engine is engine_for(settings.postgres_dsn)
+        with still_running.postgres.connect() as conn:
+            assert conn.execute(backend_pid).scalar() == pooled_pid  # the pool was not closed under it
+        assert still_running.postgres.fetch_all("SELECT name FROM tenants") == [("Uno",)]
 
 
 def test_safe_dsn_masks_the_password():
