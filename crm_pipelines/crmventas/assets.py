@@ -14,6 +14,7 @@ import dagster as dg
 from pydantic import Field
 
 from crm_pipelines.automation import schedule_status
+from crm_pipelines.crmventas.checks import MIRROR_CHECKS
 from crm_pipelines.crmventas.sync import MODES, SyncReport, sync
 from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.retries import retry_only_transient, transient_retry_policy
@@ -129,6 +130,7 @@ def build_defs(settings: Settings) -> dg.Definitions:
     schedule = build_reconcile_schedule(settings)
     return dg.Definitions(
         assets=[*CRM_VENTAS_SPECS, build_mirrors_asset(settings)],
+        asset_checks=MIRROR_CHECKS,
         jobs=[build_resync_job(), schedule.job],
         schedules=[schedule],
     )
