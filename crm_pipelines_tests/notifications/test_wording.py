@@ -12,7 +12,7 @@ import pytest
 
 from crm_pipelines.notifications.checks import load_notifications, run_rule
 from crm_pipelines.notifications.thresholds import Thresholds
-from crm_pipelines_tests.notifications import crm_data as crm
+from crm_pipelines_tests.support import crm_factory as crm
 
 T = datetime(2026, 3, 10, 12, 0, 0, tzinfo=timezone.utc)
 
@@ -101,8 +101,10 @@ def test_performance_alert_counts_in_the_singular_and_writes_decimals_in_the_lan
 ):
     tenant_id, seller = ana
     bruno = crm.seller(db, tenant_id, "Bruno Díaz")
-    crm.metrics_row(db, tenant_id, seller, date(2026, 3, 10), unanswered=1, avg_response_minutes=45.46)
-    crm.metrics_row(db, tenant_id, bruno, date(2026, 3, 10), unanswered=2, avg_response_minutes=None)
+    crm.seller_metrics_row(db, tenant_id, seller, date(2026, 3, 10), conversations_unanswered=1,
+                           avg_response_time_minutes=45.46)
+    crm.seller_metrics_row(db, tenant_id, bruno, date(2026, 3, 10), conversations_unanswered=2,
+                           avg_response_time_minutes=None)
 
     assert check("performance_alert", language, performance_alert_max_unanswered=1,
                  performance_alert_max_response_minutes=7.25) == expected

@@ -2,7 +2,7 @@
 sent messages but answered nobody has no average response time, shown as a dash (never "nan" or
 "None"), next to a seller whose numbers are all there."""
 
-from crm_pipelines_tests.seller_metrics.crm_world import CRMWorld, seller_uuid
+from crm_pipelines_tests.support.crm_factory import CRMWorld, seller_uuid
 from crm_pipelines_tests.seller_metrics.dagster_runs import materialization_metadata, materialize
 
 
