@@ -1,6 +1,8 @@
-"""A tiny code location for the deployment tests: the alert sensors, one job that fails on a bad
-SQL statement, and a sensor that launches that job once a test asks for it (by writing a run key
+"""A tiny code location for the deployment tests: the alert sensors, two jobs that fail on a bad
+SQL statement, and a sensor that launches the second once a test asks for it (by writing a run key
 to `launch_probe_run` in DAGSTER_HOME), so the daemon itself launches a run and ticks sensors.
+Two jobs, because a failure alert goes out at the start of a job's failure streak only: the test's
+own failed run of `health_probe_job` would otherwise be the start of the launched run's streak.
 The daemon loads it with `dagster-daemon run -m crm_pipelines_tests.health.deployment_defs`."""
 
 import dagster as dg
@@ -26,7 +28,12 @@ def health_probe_job():
     read_missing_table()
 
 
-@dg.sensor(job=health_probe_job, default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=5)
+@dg.job(executor_def=dg.in_process_executor)
+def alert_probe_job():
+    read_missing_table()
+
+
+@dg.sensor(job=alert_probe_job, default_status=dg.DefaultSensorStatus.RUNNING, minimum_interval_seconds=5)
 def health_probe_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | dg.SkipReason:
     request = settings.dagster_home / LAUNCH_FILE
     if not request.exists():
@@ -35,7 +42,7 @@ def health_probe_sensor(context: dg.SensorEvaluationContext) -> dg.RunRequest | 
 
 
 defs = dg.Definitions(
-    jobs=[health_probe_job],
+    jobs=[health_probe_job, alert_probe_job],
     sensors=[health_probe_sensor, *build_alert_sensors(settings)],
     resources=build_resources(settings),
 )

@@ -79,9 +79,13 @@ def test_overlapping_writers_wait_for_each_other_instead_of_colliding(db, settin
                 waiting = watcher.execute(sa.text(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     "AND wait_event_type = 'Lock' AND wait_event = 'advisory'")).scalar()
-                if waiting:
+                # pg_stat_activity is a snapshot taken once per transaction: end it, or every
+                # later poll repeats what the first one saw
+                watcher.commit()
+                if waiting or not second.is_alive():
                     break
                 time.sleep(0.05)
+        assert errors == []  # the second writer did not fail before reaching the lock
         assert waiting == 1
     finally:
         # whatever happened above, release the lock: a failed assertion must fail the test, not
