@@ -182,20 +182,24 @@ def _sync_messages(postgres: PostgresResource, report: SyncReport, state: dict, 
 
 
 def _sync_assignments(postgres: PostgresResource, report: SyncReport, state: dict, params: dict[str, Any]) -> set:
-    """Threads assigned since the system_events watermark: their rows' assignees read again."""
+    """Threads assigned since the system_events watermark: their rows' assignees read again.
+    Returns the threads to recompute: those of new events, and those of the margin re-read below
+    the watermark whose rows changed (the others were applied by an earlier sync; recomputing
+    them would cost every sync a thousand threads for nothing)."""
     watermark = int(state.get("system_events", ("0",))[0])
     with postgres.begin() as conn:
         found = conn.execute(_sql("reassigned_threads.sql"), {"after_id": max(0, watermark - ID_MARGIN),
                                                               "watermark": watermark}).one()
         threads = list(found.thread_ids or ())
-        changed = conn.execute(_sql("refresh_thread_assignees.sql"), {"ids": threads}).scalar_one() if threads else 0
+        refreshed = conn.execute(_sql("refresh_thread_assignees.sql"), {"ids": threads}).one() if threads else None
+        changed = refreshed.changed if refreshed else 0
         if found.newest is not None:
             conn.execute(_sql("state_write.sql"), {"source": "system_events", "watermark": str(found.newest),
                                                    "synced_at": params["now"]})
     report.add(report.read, "seller_assignments", found.read_new)
     report.add(report.read, "seller_assignments_reread", found.read - found.read_new)
     report.add(report.written, "messages_reassigned", changed)
-    return set(threads)
+    return set(found.new_thread_ids or ()) | set((refreshed.thread_ids if refreshed else None) or ())
 
 
 def _sync_conversations(postgres: PostgresResource, report: SyncReport, threads: set, mode: str,
