@@ -20,8 +20,8 @@ def render_crmventas(result: dict[str, Any], command: str | None = None) -> str:
         f"{d['crmventas_counts']['threads']:,} threads; with half the history ({d['half_history_days']} days): "
         f"{d['half_history_counts']['chat_messages']:,} chat_messages. Mirrors after the run: "
         f"{ventas['mirrors'].get('active_conversations', 0):,} active conversations of "
-        f"{ventas['mirrors'].get('conversations', 0):,} (spec: "
-        f"{counts['conversations'] - counts.get('archived_conversations', 0):,} not archived by cleanup).",
+        f"{ventas['mirrors'].get('conversations', 0):,} (spec, after cleanup's archiving: "
+        f"{spec['active_conversations']:,}).",
         _machine_line(result["machine"]), "",
         "| measurement | spec | crmventas | crmventas / spec |", "|---|---:|---:|---:|",
         f"| initial sync ({full['chat_messages']:,} chat_messages into empty mirrors) | (reads its own tables) "

@@ -106,13 +106,20 @@ def run_crmventas_benchmark(options: BenchOptions, settings: Settings,
             worker.close()
             engine.dispose()
 
+    spec_engine = create_crm_engine(spec.dsn, poolclass=sa.pool.NullPool)
+    try:
+        with spec_engine.connect() as conn:
+            spec_active = conn.execute(sa.text("SELECT count(*) FROM conversations WHERE status = 'active'")).scalar()
+    finally:
+        spec_engine.dispose()
     spec_median = spec_day.median
     crmventas.update(refresh_cycle=cycle.as_json(), one_day=ventas_day.as_json())
     result.update(
         dataset={"first_day": spec.first_day.isoformat(), "last_day": day, "spec_counts": spec.counts,
                  "crmventas_counts": full.counts, "half_history_counts": half.counts,
                  "half_history_days": half.scale.days, "held_back": full.held_back},
-        spec={"refresh_cycle": spec_day.as_json(), "one_day": spec_day.as_json()},
+        spec={"refresh_cycle": spec_day.as_json(), "one_day": spec_day.as_json(),
+              "active_conversations": spec_active},
         crmventas=crmventas, equality=equality, machine=machine,
         ratios={"refresh_cycle": round(cycle.median / spec_median, 2),
                 "one_day": round(ventas_day.median / spec_median, 2)},
