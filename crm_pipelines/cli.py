@@ -84,18 +84,26 @@ def init_db(show_plan: bool = False) -> None:
 @click.option("--now", "now_text", default=None, help="ISO timestamp with offset; default: the current time")
 @click.option("--replace", is_flag=True, help="wipe existing CRM and pipeline rows first (demo databases only)")
 @click.option("--if-empty", is_flag=True, help="do nothing when the database already has tenants")
+@click.option("--source", type=click.Choice(["spec", "crmventas"]), default=None,
+              help="the shape of the CRM's tables to fill; default: CRM_SOURCE (the same seed gives the "
+                   "same sellers, messages and leads in either shape)")
 def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, max_daily_conversations: int,
-                      now_text: str | None, replace: bool, if_empty: bool) -> None:
+                      now_text: str | None, replace: bool, if_empty: bool, source: str | None = None) -> None:
     """Fill the database with realistic, deterministic demo data."""
+    import dataclasses
+
     import sqlalchemy as sa
 
     from crm_pipelines.db.migrate import PreflightFailed, migrate
     from crm_pipelines.db.schemas import Schemas
     from crm_pipelines.db.unreachable import database_errors
+    from crm_pipelines.demo.crmventas import seed_crmventas
     from crm_pipelines.demo.seed import SeedError, seed_demo
     from crm_pipelines.resources.build import build_postgres
 
     settings = _settings()
+    if source is not None:
+        settings = dataclasses.replace(settings, crm_source=source)
     postgres = build_postgres(settings)
     engine = postgres.engine
     try:
@@ -110,13 +118,19 @@ def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, max_dail
                                        "init-db` for the list): " + failed.problems[0]) from None
         if if_empty:
             with engine.connect() as conn:
-                if conn.execute(sa.text("SELECT count(*) FROM tenants")).scalar():
+                # the CRM's own tenants: under crmventas `tenants` is our mirror
+                table = "crmventas_tenants" if settings.crm_source == "crmventas" else "tenants"
+                if conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar():
                     click.echo("demo data already there (--if-empty): nothing to do")
                     return
+        options = {"tenants": tenants, "sellers": sellers, "days": days, "seed": seed, "now": now,
+                   "timezone": settings.crm_timezone, "replace": replace,
+                   "max_daily_conversations": max_daily_conversations}
         try:
-            result = seed_demo(engine, tenants=tenants, sellers=sellers, days=days, seed=seed, now=now,
-                               timezone=settings.crm_timezone, replace=replace,
-                               max_daily_conversations=max_daily_conversations)
+            if settings.crm_source == "crmventas":
+                result = seed_crmventas(engine, schemas=Schemas.from_settings(settings), **options)
+            else:
+                result = seed_demo(engine, **options)
         except SeedError as err:
             raise click.ClickException(str(err)) from None
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items())

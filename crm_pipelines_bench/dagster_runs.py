@@ -24,10 +24,11 @@ class DagsterRunFailed(RuntimeError):
     pass
 
 
-def child_environment(dsn: str, first_day: date, timezone: str, dagster_home: str) -> dict[str, str]:
+def child_environment(dsn: str, first_day: date, timezone: str, dagster_home: str,
+                      source: str = "spec") -> dict[str, str]:
     dropped = ("REDIS_URL", "SMTP_HOST", "SLACK_WEBHOOK_URL", "TEAMS_WEBHOOK_URL", "DAGSTER_HOME")
     env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(POSTGRES_DSN=dsn, METRICS_START_DATE=first_day.isoformat(), CRM_TIMEZONE=timezone,
+    env.update(POSTGRES_DSN=dsn, METRICS_START_DATE=first_day.isoformat(), CRM_TIMEZONE=timezone, CRM_SOURCE=source,
                DAGSTER_HOME=dagster_home, ENABLE_SCHEDULED_TASKS="false", METRICS_RETENTION_DAYS="0",
                PYTHONWARNINGS="ignore")
     return env

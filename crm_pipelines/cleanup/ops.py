@@ -90,9 +90,9 @@ def archive_idle_conversations(
     settings: dg.ResourceParam[Settings],
 ) -> dg.Output[int]:
     if settings.crm_source == "crmventas":
-        # CRM Ventas has no conversation status: nothing to archive, and its threads are never
-        # written to (the mirror always holds them `active`).
-        context.log.info("archive_idle_conversations skipped: CRM Ventas has no conversation status")
+        # CRM Ventas has no conversation status and its threads are never written to: every sync
+        # computes the mirror's status itself (archived when idle CONVERSATION_ARCHIVE_DAYS).
+        context.log.info("archive_idle_conversations skipped: the CRM Ventas sync archives idle threads in the mirror")
         return dg.Output(0, metadata={"table": "conversations", "archived": 0,
                                       "skipped": "CRM Ventas has no conversation status"})
     with retry_only_transient():

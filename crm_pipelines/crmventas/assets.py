@@ -79,7 +79,7 @@ def build_mirrors_asset(settings: Settings) -> dg.AssetsDefinition:
             raise dg.Failure(f"mode={config.mode!r} is refused: it must be one of {', '.join(MODES)}",
                              allow_retries=False)
         with retry_only_transient():
-            report = sync(postgres, settings.crm_timezone, config.mode)
+            report = sync(postgres, settings.crm_timezone, config.mode, settings.conversation_archive_days)
         context.log.info(f"{config.mode} sync: read {report.read}, wrote {report.written}"
                          + (f", corrected {report.corrected}" if report.corrected else ""))
         for name in MIRRORS:

@@ -18,7 +18,7 @@ def ensure_mirrors(settings: Settings, postgres: PostgresResource, since: dateti
         return None
     from crm_pipelines.crmventas.sync import ensure_fresh
 
-    report = ensure_fresh(postgres, settings.crm_timezone, since)
+    report = ensure_fresh(postgres, settings.crm_timezone, since, settings.conversation_archive_days)
     if report is None:
         return None
     if log is not None:

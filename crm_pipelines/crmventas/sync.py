@@ -41,6 +41,8 @@ ID_BATCH = 5000
 ID_MARGIN = 1000
 TIME_MARGIN = timedelta(minutes=5)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# CONVERSATION_ARCHIVE_DAYS' default, for callers without settings at hand.
+DEFAULT_ARCHIVE_DAYS = 7
 
 
 @dataclass
@@ -80,23 +82,26 @@ def read_state(postgres: PostgresResource) -> dict[str, tuple[str, datetime]]:
         return {row.source: (row.watermark, row.synced_at) for row in conn.execute(_sql("state_read.sql"))}
 
 
-def ensure_fresh(postgres: PostgresResource, timezone_name: str, since: datetime) -> SyncReport | None:
+def ensure_fresh(postgres: PostgresResource, timezone_name: str, since: datetime,
+                 archive_days: int = DEFAULT_ARCHIVE_DAYS) -> SyncReport | None:
     """Mirrors no older than `since`: None when a sync that started after it already finished."""
     with sync_lock(postgres):
         last = read_state(postgres).get("sync")
         if last is not None and last[1] >= since:
             return None
-        return _sync_locked(postgres, timezone_name, "incremental")
+        return _sync_locked(postgres, timezone_name, "incremental", archive_days)
 
 
-def sync(postgres: PostgresResource, timezone_name: str, mode: str = "incremental") -> SyncReport:
+def sync(postgres: PostgresResource, timezone_name: str, mode: str = "incremental",
+         archive_days: int = DEFAULT_ARCHIVE_DAYS) -> SyncReport:
+    """`archive_days`: CONVERSATION_ARCHIVE_DAYS, after which a quiet thread is mirrored `archived`."""
     if mode not in MODES:
         raise ValueError(f"sync mode {mode!r} is not one of {', '.join(MODES)}")
     with sync_lock(postgres):
-        return _sync_locked(postgres, timezone_name, mode)
+        return _sync_locked(postgres, timezone_name, mode, archive_days)
 
 
-def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str) -> SyncReport:
+def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, archive_days: int) -> SyncReport:
     clock = time.perf_counter()
     with postgres.connect() as conn:
         started = conn.execute(sa.text("SELECT clock_timestamp()")).scalar_one()
@@ -127,7 +132,13 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str) -> S
     # Leads before threads: a lead's name and assignee are its thread's fallbacks, so the threads
     # of changed leads are recomputed too.
     lead_threads = _sync_leads(postgres, report, state, params, threads, mode)
-    _sync_conversations(postgres, report, threads | lead_threads, mode)
+    with postgres.connect() as conn:
+        cutoff = conn.execute(_sql("archive_cutoff.sql"), {"archive_days": archive_days}).scalar()
+    _sync_conversations(postgres, report, threads | lead_threads, mode, cutoff)
+    if cutoff is not None:
+        with postgres.begin() as conn:
+            report.add(report.written, "conversations_archived",
+                       conn.execute(_sql("archive_idle_threads.sql"), {"archive_cutoff": cutoff}).scalar_one())
 
     with postgres.begin() as conn:
         conn.execute(_sql("state_write.sql"), {"source": "sync", "watermark": mode, "synced_at": started})
@@ -171,26 +182,32 @@ def _sync_messages(postgres: PostgresResource, report: SyncReport, state: dict, 
 
 
 def _sync_assignments(postgres: PostgresResource, report: SyncReport, state: dict, params: dict[str, Any]) -> set:
-    """Threads assigned since the system_events watermark: their rows' assignees read again."""
+    """Threads assigned since the system_events watermark: their rows' assignees read again.
+    Returns the threads to recompute: those of new events, and those of the margin re-read below
+    the watermark whose rows changed (the others were applied by an earlier sync; recomputing
+    them would cost every sync a thousand threads for nothing)."""
     watermark = int(state.get("system_events", ("0",))[0])
     with postgres.begin() as conn:
         found = conn.execute(_sql("reassigned_threads.sql"), {"after_id": max(0, watermark - ID_MARGIN),
                                                               "watermark": watermark}).one()
         threads = list(found.thread_ids or ())
-        changed = conn.execute(_sql("refresh_thread_assignees.sql"), {"ids": threads}).scalar_one() if threads else 0
+        refreshed = conn.execute(_sql("refresh_thread_assignees.sql"), {"ids": threads}).one() if threads else None
+        changed = refreshed.changed if refreshed else 0
         if found.newest is not None:
             conn.execute(_sql("state_write.sql"), {"source": "system_events", "watermark": str(found.newest),
                                                    "synced_at": params["now"]})
     report.add(report.read, "seller_assignments", found.read_new)
     report.add(report.read, "seller_assignments_reread", found.read - found.read_new)
     report.add(report.written, "messages_reassigned", changed)
-    return set(threads)
+    return set(found.new_thread_ids or ()) | set((refreshed.thread_ids if refreshed else None) or ())
 
 
-def _sync_conversations(postgres: PostgresResource, report: SyncReport, threads: set, mode: str) -> None:
+def _sync_conversations(postgres: PostgresResource, report: SyncReport, threads: set, mode: str,
+                        archive_cutoff: datetime | None) -> None:
     for chunk in _chunks(sorted(threads), ID_BATCH):
         with postgres.begin() as conn:
-            conversations, attributed = conn.execute(_sql("sync_conversations.sql"), {"ids": chunk}).one()
+            conversations, attributed = conn.execute(_sql("sync_conversations.sql"), {
+                "ids": chunk, "archive_cutoff": archive_cutoff}).one()
         report.add(report.written, "conversations", conversations)
         report.add(report.written, "messages_attributed", attributed)
         if mode == "reconcile":

@@ -44,17 +44,24 @@ class SeedResult:
 DEFAULT_MAX_DAILY_CONVERSATIONS = 5
 
 
-def seed_demo(engine: sa.Engine, *, tenants: int, sellers: int, days: int, seed: int, now: datetime,
-              timezone: str, replace: bool = False, progress: bool = True,
-              max_daily_conversations: int = DEFAULT_MAX_DAILY_CONVERSATIONS) -> SeedResult:
+def check_params(*, tenants: int, sellers: int, days: int, seed: int, now: datetime, timezone: str,
+                 max_daily_conversations: int) -> dict:
+    """The seed's SQL parameters; SeedError on a value it cannot use."""
     for name, value, low in (("--tenants", tenants, 1), ("--sellers", sellers, 1), ("--days", days, 1),
                              ("--max-daily-conversations", max_daily_conversations, 1)):
         if value < low:
             raise SeedError(f"{name}={value} must be at least {low}")
     if now.tzinfo is None:
         raise SeedError(f"--now={now.isoformat()} needs a UTC offset (e.g. 2025-03-01T12:00:00+00:00)")
-    params = {"seed": str(seed), "tenants": tenants, "sellers": sellers, "days": days,
-              "now": now.isoformat(), "tz": timezone, "max_daily_conversations": max_daily_conversations}
+    return {"seed": str(seed), "tenants": tenants, "sellers": sellers, "days": days,
+            "now": now.isoformat(), "tz": timezone, "max_daily_conversations": max_daily_conversations}
+
+
+def seed_demo(engine: sa.Engine, *, tenants: int, sellers: int, days: int, seed: int, now: datetime,
+              timezone: str, replace: bool = False, progress: bool = True,
+              max_daily_conversations: int = DEFAULT_MAX_DAILY_CONVERSATIONS) -> SeedResult:
+    params = check_params(tenants=tenants, sellers=sellers, days=days, seed=seed, now=now, timezone=timezone,
+                          max_daily_conversations=max_daily_conversations)
     started = time.perf_counter()
     with engine.begin() as conn:
         existing = conn.execute(sa.text("SELECT count(*) FROM tenants")).scalar()

@@ -1,5 +1,5 @@
 -- The assignee CRM Ventas now holds on each message of the threads :ids (after an assignment
--- rewrote them), read by primary key. Returns how many rows changed.
+-- rewrote them), read by primary key. Returns how many rows changed, and in which threads.
 WITH changed AS (
     UPDATE messages AS m
     SET row_assignee = cm.assigned_seller_id,
@@ -8,6 +8,6 @@ WITH changed AS (
     WHERE m.conversation_id = ANY(CAST(:ids AS uuid[]))
       AND cm.id = m.id
       AND m.row_assignee IS DISTINCT FROM cm.assigned_seller_id
-    RETURNING 1
+    RETURNING m.conversation_id
 )
-SELECT count(*) FROM changed;
+SELECT count(*) AS changed, array_agg(DISTINCT conversation_id) AS thread_ids FROM changed;

@@ -2,8 +2,10 @@
 -- (tenant_id, from_number). Assignee: the thread's latest row that names one (CRM Ventas writes
 -- the assignee on the thread's rows; new rows may leave it null), else its lead's. Customer name:
 -- its lead's name, else the phone. last_message_time / last_message_from_customer: of the last
--- customer or seller message (bot and system lines answer nobody, SPEC 2). CRM Ventas has no
--- conversation status: every thread is `active`. Then the thread's seller messages without an
+-- customer or seller message (bot and system lines answer nobody, SPEC 2). Status: CRM Ventas
+-- has none; a thread whose last message (else its first) is older than :archive_cutoff (the
+-- newest mirrored message less CONVERSATION_ARCHIVE_DAYS) is `archived`, as cleanup archives a
+-- SPEC conversation idle that long, else `active`. Then the thread's seller messages without an
 -- assignee of their own are attributed to the thread's assignee. Returns threads and messages
 -- written. Index: messages_conversation_created_idx, leads_phone_idx.
 WITH threads AS (
@@ -34,17 +36,21 @@ written AS (
     INSERT INTO conversations AS c (id, tenant_id, customer_name, channel, assigned_seller_id, status, created_at,
                                     last_message_time, last_message_from_customer, customer_phone)
     SELECT n.id, n.tenant_id, coalesce(n.lead_name, n.phone), coalesce(n.channel, 'whatsapp'),
-           coalesce(n.row_assignee, n.lead_assignee), 'active', n.created_at, n.last_message_time,
+           coalesce(n.row_assignee, n.lead_assignee),
+           CASE WHEN coalesce(n.last_message_time, n.created_at) < CAST(:archive_cutoff AS timestamptz)
+                THEN 'archived' ELSE 'active' END,
+           n.created_at, n.last_message_time,
            coalesce(n.last_from_customer, false), n.phone
     FROM named AS n
     ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, customer_name = EXCLUDED.customer_name,
-        channel = EXCLUDED.channel, assigned_seller_id = EXCLUDED.assigned_seller_id,
+        channel = EXCLUDED.channel, assigned_seller_id = EXCLUDED.assigned_seller_id, status = EXCLUDED.status,
         created_at = EXCLUDED.created_at, last_message_time = EXCLUDED.last_message_time,
         last_message_from_customer = EXCLUDED.last_message_from_customer
-    WHERE (c.tenant_id, c.customer_name, c.channel, c.assigned_seller_id, c.created_at, c.last_message_time,
-           c.last_message_from_customer)
+    WHERE (c.tenant_id, c.customer_name, c.channel, c.assigned_seller_id, c.status, c.created_at,
+           c.last_message_time, c.last_message_from_customer)
           IS DISTINCT FROM (EXCLUDED.tenant_id, EXCLUDED.customer_name, EXCLUDED.channel, EXCLUDED.assigned_seller_id,
-                            EXCLUDED.created_at, EXCLUDED.last_message_time, EXCLUDED.last_message_from_customer)
+                            EXCLUDED.status, EXCLUDED.created_at, EXCLUDED.last_message_time,
+                            EXCLUDED.last_message_from_customer)
     RETURNING c.id
 ),
 attributed AS (

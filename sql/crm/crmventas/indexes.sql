@@ -21,3 +21,8 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS crm_pipelines_lead_tasks_updated_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS crm_pipelines_lead_status_history_created_idx
     ON lead_status_history (created_at);
 
+
+-- a synced lead's scheduled agenda events (its next follow-up): CRM Ventas has no index on the
+-- lead, and without one every lead synced would scan the whole agenda, however old
+CREATE INDEX CONCURRENTLY IF NOT EXISTS crm_pipelines_seller_agenda_events_lead_idx
+    ON seller_agenda_events (lead_id);

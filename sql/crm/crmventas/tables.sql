@@ -394,3 +394,11 @@ ALTER TABLE ONLY system_events
     ADD CONSTRAINT system_events_pkey PRIMARY KEY (id);
 
 CREATE INDEX idx_chat_messages_tenant_from_created ON chat_messages USING btree (tenant_id, from_number, created_at DESC);
+
+-- CRM Ventas's own indexes on the other tables read here (from its schema, as its start-up builds
+-- them): the sync finds a thread's lead, a lead's notes, tasks and status history through them.
+CREATE INDEX idx_leads_tenant_phone ON leads USING btree (tenant_id, phone_number);
+CREATE INDEX idx_lead_notes_lead ON lead_notes USING btree (lead_id, created_at DESC);
+CREATE INDEX idx_lead_tasks_lead ON lead_tasks USING btree (lead_id);
+CREATE INDEX idx_lead_status_history_lead ON lead_status_history USING btree (lead_id, created_at DESC);
+CREATE INDEX idx_system_events_type ON system_events USING btree (event_type);
