@@ -1,4 +1,4 @@
-"""CRM_SOURCE=crmventas on the real CRM Ventas schema (../shared/crmventas/schema.sql loaded into
+"""CRM_SOURCE=crmventas on the real CRM Ventas schema (support/crmventas_schema.py loads it into
 a fresh database): rows written as CRM Ventas's code writes them are synced into the mirrors,
 and seller_metrics, the notification rules and the daily report compute from them what a person
 works out by hand. A second sync reads only what is new, and its metrics equal a full resync's.
@@ -16,9 +16,7 @@ The day, 2026-03-10 (UTC), tenant "Acme Ventas":
 
 from __future__ import annotations
 
-import subprocess
 from datetime import datetime, timezone
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -35,8 +33,8 @@ from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines.settings import load_settings
 from crm_pipelines_tests.conftest import create_database, drop_database
 from crm_pipelines_tests.crmventas.crm_ventas import CRMVentas
+from crm_pipelines_tests.support.crmventas_schema import load_crm_ventas_schema
 
-SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "crmventas" / "schema.sql"
 DAY = "2026-03-10"
 P1, P2, P3, P4, P5 = (f"+54911000000{i}" for i in range(1, 6))
 
@@ -48,8 +46,7 @@ def at(hhmm: str, day: str = DAY) -> datetime:
 @pytest.fixture
 def crm(tmp_path):
     dsn = create_database("crm_ventas_src")
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", str(SCHEMA)], check=True,
-                   capture_output=True)
+    load_crm_ventas_schema(dsn)
     settings = load_settings({"POSTGRES_DSN": dsn, "CRM_SOURCE": "crmventas", "METRICS_START_DATE": "2026-03-01",
                               "DAGSTER_HOME": str(tmp_path / "dagster_home")})
     engine = create_crm_engine(dsn, poolclass=sa.pool.NullPool)

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from crm_pipelines.db.migrate import migrate
 from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines_tests.conftest import create_database, drop_database
+from crm_pipelines_tests.support.crmventas_schema import load_crm_ventas_schema
 
-CRM_VENTAS_SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "crmventas" / "schema.sql"
 LEGACY_V1 = Path(__file__).resolve().parent / "legacy_v1"
 
 CATALOG = """
@@ -61,8 +61,7 @@ def cli(*args: str, dsn: str, tmp_path: Path, **env: str) -> subprocess.Complete
 def crm_ventas_dsn():
     """A fresh database holding the real CRM Ventas schema, loaded as its README says."""
     dsn = create_database("crm_ventas")
-    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", dsn, "-f", str(CRM_VENTAS_SCHEMA)],
-                   check=True, capture_output=True)
+    load_crm_ventas_schema(dsn)
     yield dsn
     drop_database(dsn)
 
