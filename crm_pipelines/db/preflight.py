@@ -46,7 +46,7 @@ SPEC_TABLES: dict[str, dict[str, tuple[str, ...]]] = {
                       "created_at": TIMESTAMPTZ, "expires_at": TIMESTAMPTZ},
 }
 
-# A CRM Ventas database (../shared/crmventas/MAPPING.md): the tables and columns the mirrors are
+# A CRM Ventas database (docs/crmventas-mapping.md): the tables and columns the mirrors are
 # synced from (crm_pipelines/crmventas/), and its notifications table, where the rules write.
 CRMVENTAS_TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "tenants": {"id": INTEGER, "clinic_name": TEXT, "owner_email": TEXT, "contact_email": TEXT},
