@@ -13,6 +13,14 @@ than the margin) is caught by `mode="reconcile"`: every thread and lead recomput
 the corrections counted. `mode="full"` re-reads everything from the start. The mirrors stay
 readable throughout (no truncation): a metrics run during a full resync reads the last good rows.
 
+The first sync (no sync has finished yet: empty mirrors, or an interrupted first sync) and a full
+one are bulk loads: chat_messages by id ranges of BULK_ID_RANGE with nothing sent back to Python,
+then every thread recomputed by slices of the thread-id space and every lead by chunks. Same
+statements, same upserts, same mirrors as the incremental path; it only skips its bookkeeping
+(which threads each batch touched), since a bulk load recomputes them all. Each range commits
+with its watermark, and the first sync stays the first until it finishes: an interrupted one is
+resumed by the next sync from its watermark, then rebuilds every thread again.
+
 Only plain SELECTs touch CRM Ventas's tables, so a sync never blocks the CRM's writes. Syncs run
 one at a time (a session advisory lock); `ensure_fresh` is what every metrics refresh,
 notification check and report calls first: it returns at once when a sync started after the
@@ -23,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -37,10 +46,20 @@ MODES = ("incremental", "reconcile", "full")
 SYNC_LOCK_KEY = 72_617_002  # any fixed number: one sync at a time per database
 MESSAGE_BATCH = 5000
 ID_BATCH = 5000
+# A bulk load (the first sync, or a full one) reads chat_messages by id range, each range one
+# committed statement, and rebuilds conversations by slices of the thread-id space of about this
+# many messages: large enough that per-statement costs vanish, small enough that a transaction
+# stays short and an interrupted load loses little.
+BULK_ID_RANGE = 200_000
+BULK_THREAD_SLICE_MESSAGES = 250_000
 # Margins re-read below the watermarks: a row whose transaction committed after a later one's.
 ID_MARGIN = 1000
 TIME_MARGIN = timedelta(minutes=5)
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# crmventas_sync_state rows of the messages mirror's indexes a bulk load dropped (defer_message_indexes.sql).
+DEFERRED_INDEX = "deferred_index:"
+# How long a bulk load waits for the messages mirror's readers before it keeps the indexes.
+DEFER_LOCK_TIMEOUT = "5s"
 # CONVERSATION_ARCHIVE_DAYS' default, for callers without settings at hand.
 DEFAULT_ARCHIVE_DAYS = 7
 
@@ -110,6 +129,7 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
         report.corrected = dict.fromkeys(
             ("messages_reassigned", "messages_deleted", "messages_missed", "conversations", "leads"), 0)
     state = {} if mode == "full" else read_state(postgres)
+    bulk = mode == "full" or (mode == "incremental" and "sync" not in state)
     params = {"now": started, "timezone": timezone_name}
 
     for table, statement in (("tenants", "sync_tenants.sql"), ("sellers", "sync_sellers.sql")):
@@ -118,7 +138,12 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
         report.add(report.read, "users" if table == "sellers" else "tenants", read)
         report.add(report.written, table, written)
 
-    threads = _sync_messages(postgres, report, state, params, mode)
+    if bulk:
+        state = _bulk_assignment_watermark(postgres, state, params, mode)
+        _defer_message_indexes(postgres)
+    threads = _sync_messages(postgres, report, state, params, mode, bulk)
+    with postgres.begin() as conn:  # whichever sync runs after a bulk load's rows are in
+        conn.execute(_sql("restore_message_indexes.sql"))
     threads |= _sync_assignments(postgres, report, state, params)
     if mode != "incremental":
         with postgres.begin() as conn:
@@ -126,15 +151,19 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
         threads |= set(row.thread_ids or ())
         report.add(report.corrected, "messages_reassigned", row.reassigned)
         report.add(report.corrected, "messages_deleted", row.deleted)
-        with postgres.connect() as conn:
-            everything = conn.execute(_sql("all_ids.sql")).one()
-        threads |= set(everything.thread_ids or ())
+        if not bulk:
+            with postgres.connect() as conn:
+                everything = conn.execute(_sql("all_ids.sql")).one()
+            threads |= set(everything.thread_ids or ())
     # Leads before threads: a lead's name and assignee are its thread's fallbacks, so the threads
     # of changed leads are recomputed too.
-    lead_threads = _sync_leads(postgres, report, state, params, threads, mode)
+    lead_threads = _sync_leads(postgres, report, state, params, threads, mode, bulk)
     with postgres.connect() as conn:
         cutoff = conn.execute(_sql("archive_cutoff.sql"), {"archive_days": archive_days}).scalar()
-    _sync_conversations(postgres, report, threads | lead_threads, mode, cutoff)
+    if bulk:
+        _rebuild_conversations(postgres, report, mode, cutoff)
+    else:
+        _sync_conversations(postgres, report, threads | lead_threads, mode, cutoff)
     if cutoff is not None:
         with postgres.begin() as conn:
             report.add(report.written, "conversations_archived",
@@ -143,41 +172,91 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
     with postgres.begin() as conn:
         conn.execute(_sql("state_write.sql"), {"source": "sync", "watermark": mode, "synced_at": started})
     report.seconds = round(time.perf_counter() - clock, 3)
-    report.watermarks = {source: wm for source, (wm, _) in read_state(postgres).items() if source != "sync"}
+    report.watermarks = {source: wm for source, (wm, _) in read_state(postgres).items()
+                         if source != "sync" and not source.startswith(DEFERRED_INDEX)}
     return report
 
 
+def _bulk_assignment_watermark(postgres: PostgresResource, state: dict, params: dict[str, Any],
+                               mode: str) -> dict:
+    """The system_events watermark a bulk load starts from: the last event before it reads any
+    message (each row it reads already carries the assignments logged up to there; the margin
+    re-read covers late commits). Without it the first sync would re-read every thread's rows
+    for every assignment ever logged. The first sync stores it before loading, so that a resumed
+    one keeps the first run's (rows loaded then predate later events); a full sync keeps it in
+    memory only (an interrupted one leaves the previous watermarks as they were)."""
+    if "system_events" in state:
+        return state
+    with postgres.connect() as conn:
+        last_event = conn.execute(_sql("last_ids.sql")).one().system_events
+    if last_event is None:
+        return state
+    if mode == "incremental":
+        with postgres.begin() as conn:
+            conn.execute(_sql("state_write.sql"), {"source": "system_events", "watermark": str(last_event),
+                                                   "synced_at": params["now"]})
+    return {**state, "system_events": (str(last_event), params["now"])}
+
+
+def _defer_message_indexes(postgres: PostgresResource) -> None:
+    """An empty messages mirror's secondary indexes dropped for the bulk load, to be built again
+    after it; skipped (the load keeps them) when a reader holds the table past DEFER_LOCK_TIMEOUT."""
+    try:
+        with postgres.begin() as conn:
+            conn.execute(sa.text("SELECT set_config('lock_timeout', :t, true)"), {"t": DEFER_LOCK_TIMEOUT})
+            conn.execute(_sql("defer_message_indexes.sql"))
+    except sa.exc.OperationalError as error:
+        if getattr(error.orig, "pgcode", None) != "55P03":  # lock_not_available
+            raise
+
+
+def _no_jit(conn: sa.Connection) -> None:
+    """A bulk statement's estimated cost (the sender mapping's subplans, counted for every row)
+    crosses jit_above_cost; compiling it takes longer than the per-row work it would speed up."""
+    conn.execute(sa.text("SELECT set_config('jit', 'off', true)"))
+
+
 def _sync_messages(postgres: PostgresResource, report: SyncReport, state: dict, params: dict[str, Any],
-                   mode: str) -> set:
+                   mode: str, bulk: bool = False) -> set:
     """chat_messages after the watermark, a committed batch at a time; returns the threads whose
-    messages changed. A reconciliation also fetches every row the mirror lacks, wherever it is."""
+    messages changed (none in a bulk load, which recomputes every thread: ranges of BULK_ID_RANGE
+    ids up to the last id when it starts). A reconciliation also fetches every row the mirror
+    lacks, wherever it is."""
     watermark = start_watermark = int(state.get("chat_messages", ("0",))[0])
     threads: set = set()
     passes = [(max(0, watermark - ID_MARGIN), False)]
     if mode == "reconcile":
         passes.append((0, True))
+    last_id = 0
+    if bulk:
+        with postgres.connect() as conn:
+            last_id = conn.execute(_sql("last_ids.sql")).one().chat_messages or 0
     for after, only_missing in passes:
-        while True:
+        while not bulk or after < last_id:
+            upto = after + BULK_ID_RANGE if bulk else None
             with postgres.begin() as conn:
-                rows = conn.execute(_sql("sync_messages.sql"), {
-                    **params, "after_id": after, "batch": MESSAGE_BATCH, "only_missing": only_missing}).all()
-                if not rows:
-                    break
-                after = rows[-1].id
-                if after > watermark:
-                    watermark = after
+                if bulk:
+                    _no_jit(conn)
+                got = conn.execute(_sql("sync_messages.sql"), {
+                    **params, "after_id": after, "upto_id": upto, "batch": BULK_ID_RANGE if bulk else MESSAGE_BATCH,
+                    "only_missing": only_missing, "start_watermark": start_watermark,
+                    "want_threads": not bulk}).one()
+                if got.last_id is not None and got.last_id > watermark:
+                    watermark = got.last_id
                     conn.execute(_sql("state_write.sql"), {"source": "chat_messages", "watermark": str(watermark),
                                                            "synced_at": params["now"]})
-            written = [r for r in rows if r.written]
-            threads.update(r.conversation_id for r in written)
-            new = sum(1 for r in rows if r.id > start_watermark)
-            report.add(report.read, "chat_messages", new)
-            report.add(report.read, "chat_messages_reread", len(rows) - new)
-            report.add(report.written, "messages", len(written))
+            threads.update(got.thread_ids or ())
+            report.add(report.read, "chat_messages", got.read_new)
+            report.add(report.read, "chat_messages_reread", got.read - got.read_new)
+            report.add(report.written, "messages", got.written)
             if only_missing:
-                report.add(report.corrected, "messages_missed", len(written))
-            if len(rows) < MESSAGE_BATCH:
+                report.add(report.corrected, "messages_missed", got.written)
+            if bulk:
+                after = upto
+            elif got.read < MESSAGE_BATCH:
                 break
+            else:
+                after = got.last_id
     return threads
 
 
@@ -207,21 +286,43 @@ def _sync_conversations(postgres: PostgresResource, report: SyncReport, threads:
     for chunk in _chunks(sorted(threads), ID_BATCH):
         with postgres.begin() as conn:
             conversations, attributed = conn.execute(_sql("sync_conversations.sql"), {
-                "ids": chunk, "archive_cutoff": archive_cutoff}).one()
+                "ids": chunk, "from_thread": None, "to_thread": None, "archive_cutoff": archive_cutoff}).one()
         report.add(report.written, "conversations", conversations)
         report.add(report.written, "messages_attributed", attributed)
         if mode == "reconcile":
             report.add(report.corrected, "conversations", conversations)
 
 
+def _rebuild_conversations(postgres: PostgresResource, report: SyncReport, mode: str,
+                           archive_cutoff: datetime | None) -> None:
+    """Every thread recomputed, a slice of the thread-id space per committed statement (the ids
+    are md5 hashes: evenly spread), read in index order from the messages mirror. The last
+    chat_messages id stands for the message count (ids are dense enough to size slices by)."""
+    with postgres.connect() as conn:
+        messages = conn.execute(_sql("last_ids.sql")).one().chat_messages or 0
+    slices = max(1, -(-int(messages) // BULK_THREAD_SLICE_MESSAGES))
+    bounds = [None, *(str(uuid.UUID(int=(i << 128) // slices)) for i in range(1, slices)), None]
+    for from_thread, to_thread in zip(bounds, bounds[1:]):
+        with postgres.begin() as conn:
+            _no_jit(conn)
+            conversations, attributed = conn.execute(_sql("sync_conversations.sql"), {
+                "ids": None, "from_thread": from_thread, "to_thread": to_thread,
+                "archive_cutoff": archive_cutoff}).one()
+        report.add(report.written, "conversations", conversations)
+        report.add(report.written, "messages_attributed", attributed)
+
+
 def _sync_leads(postgres: PostgresResource, report: SyncReport, state: dict, params: dict[str, Any],
-                threads: set, mode: str) -> set:
-    """Leads that changed since the time watermark (or all of them); returns their threads."""
+                threads: set, mode: str, bulk: bool = False) -> set:
+    """Leads that changed since the time watermark (or all of them); returns their threads (not
+    in a bulk load, which recomputes every thread)."""
     if mode == "incremental":
         since = datetime.fromisoformat(state.get("leads", (EPOCH.isoformat(),))[0]) - TIME_MARGIN
         with postgres.connect() as conn:
             changed = conn.execute(_sql("changed_leads.sql"), {"since": since, "thread_ids": sorted(threads)}).one()
-        ids, newest = list(changed.ids or ()), changed.newest
+            # a bulk load names no threads: every lead instead (its watermark still the changes')
+            everyone = conn.execute(_sql("all_ids.sql")).one().lead_ids if bulk else None
+        ids, newest = list(everyone or changed.ids or ()), changed.newest
         report.add(report.read, "lead_changes", changed.read)
     else:
         with postgres.connect() as conn:
@@ -232,7 +333,8 @@ def _sync_leads(postgres: PostgresResource, report: SyncReport, state: dict, par
     for chunk in _chunks(ids, ID_BATCH):
         with postgres.begin() as conn:
             written, deleted = conn.execute(_sql("sync_leads.sql"), {**params, "ids": chunk}).one()
-            lead_threads.update(conn.execute(_sql("lead_threads.sql"), {"ids": chunk}).scalars())
+            if not bulk:
+                lead_threads.update(conn.execute(_sql("lead_threads.sql"), {"ids": chunk}).scalars())
         report.add(report.written, "leads", written + deleted)
         if mode == "reconcile":
             report.add(report.corrected, "leads", written + deleted)

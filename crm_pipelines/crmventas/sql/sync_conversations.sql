@@ -1,4 +1,5 @@
--- The conversations of the threads :ids, recomputed from the messages mirror: one per
+-- The conversations of the threads :ids, or of every thread from :from_thread up to :to_thread
+-- (a bulk load's slice of the id space: no id list to pass), recomputed from the messages mirror: one per
 -- (tenant_id, from_number). Assignee: the thread's latest row that names one (CRM Ventas writes
 -- the assignee on the thread's rows; new rows may leave it null), else its lead's. Customer name:
 -- its lead's name, else the phone. last_message_time / last_message_from_customer: of the last
@@ -17,7 +18,9 @@ WITH threads AS (
            (array_agg(m.row_assignee ORDER BY m.id DESC) FILTER (WHERE m.row_assignee IS NOT NULL))[1] AS row_assignee,
            (array_agg(m.channel ORDER BY m.id DESC) FILTER (WHERE m.channel IS NOT NULL))[1] AS channel
     FROM messages AS m
-    WHERE m.conversation_id = ANY(CAST(:ids AS uuid[]))
+    WHERE (CAST(:ids AS uuid[]) IS NULL OR m.conversation_id = ANY(CAST(:ids AS uuid[])))
+      AND (CAST(:from_thread AS uuid) IS NULL OR m.conversation_id >= CAST(:from_thread AS uuid))
+      AND (CAST(:to_thread AS uuid) IS NULL OR m.conversation_id < CAST(:to_thread AS uuid))
     GROUP BY m.conversation_id
 ),
 named AS (
