@@ -240,7 +240,7 @@ def _sync_messages(postgres: PostgresResource, report: SyncReport, state: dict, 
                 got = conn.execute(_sql("sync_messages.sql"), {
                     **params, "after_id": after, "upto_id": upto, "batch": BULK_ID_RANGE if bulk else MESSAGE_BATCH,
                     "only_missing": only_missing, "start_watermark": start_watermark,
-                    "want_threads": not bulk}).one()
+                    "want_threads": not bulk, "guess_assignee": bulk}).one()
                 if got.last_id is not None and got.last_id > watermark:
                     watermark = got.last_id
                     conn.execute(_sql("state_write.sql"), {"source": "chat_messages", "watermark": str(watermark),

@@ -9,7 +9,11 @@
 --   up first in one hashed set (a reply mostly follows its question closely); only the rest probe
 --   chat_messages by thread (idx_chat_messages_tenant_from_created), so the result is the same;
 --   seller_id: the row's assigned_seller_id (the thread's assignee as the CRM recorded it); a
---   row without one gets the thread's assignee in sync_conversations.sql.
+--   row without one gets the thread's assignee in sync_conversations.sql. With :guess_assignee (a
+--   bulk load, where that would rewrite most seller rows) such a row is written with a guess of
+--   that assignee: the latest assignee named by the thread's rows in this batch, else its lead's
+--   seller (right whenever the thread's rows lie in one batch). sync_conversations.sql still
+--   sets every seller row, and rewrites only those guessed wrong;
 -- Idempotent (an upsert that writes only rows that differ): re-reading a range is harmless.
 -- Returns the rows read (all, and past :start_watermark), the last id read, the rows written and,
 -- with :want_threads, the threads of the rows written (a bulk load recomputes every thread anyway).
@@ -42,13 +46,27 @@ mapped AS (
            b.assigned_seller_id, b.correlation_id, b.channel_source
     FROM batch AS b
 ),
+batch_assignees AS (
+    SELECT b.tenant_id, b.from_number,
+           (array_agg(b.assigned_seller_id ORDER BY b.id DESC) FILTER (WHERE b.assigned_seller_id IS NOT NULL))[1]
+               AS assignee
+    FROM batch AS b
+    WHERE CAST(:guess_assignee AS boolean)
+    GROUP BY b.tenant_id, b.from_number
+),
 written AS (
     INSERT INTO messages AS m (id, tenant_id, conversation_id, sender_type, seller_id, body, created_at,
                                from_number, row_assignee, correlation_id, channel)
-    SELECT id, tenant_id, conversation_id, sender_type,
-           CASE WHEN sender_type = 'seller' THEN assigned_seller_id END,
-           content, created_at, from_number, assigned_seller_id, correlation_id, channel_source
+    SELECT mapped.id, mapped.tenant_id, mapped.conversation_id, mapped.sender_type,
+           CASE WHEN mapped.sender_type = 'seller' THEN coalesce(mapped.assigned_seller_id, ba.assignee, CASE
+               WHEN CAST(:guess_assignee AS boolean) THEN (
+                   SELECT l.assigned_seller_id FROM crmventas_leads AS l
+                   WHERE l.tenant_id = mapped.tenant_id AND l.phone_number = mapped.from_number
+                   ORDER BY l.created_at DESC LIMIT 1) END) END,
+           mapped.content, mapped.created_at, mapped.from_number, mapped.assigned_seller_id, mapped.correlation_id,
+           mapped.channel_source
     FROM mapped
+    LEFT JOIN batch_assignees AS ba ON ba.tenant_id = mapped.tenant_id AND ba.from_number = mapped.from_number
     ON CONFLICT (id) DO UPDATE SET tenant_id = EXCLUDED.tenant_id, conversation_id = EXCLUDED.conversation_id,
         sender_type = EXCLUDED.sender_type, body = EXCLUDED.body, created_at = EXCLUDED.created_at,
         from_number = EXCLUDED.from_number, row_assignee = EXCLUDED.row_assignee,
