@@ -60,6 +60,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 DEFERRED_INDEX = "deferred_index:"
 # How long a bulk load waits for the messages mirror's readers before it keeps the indexes.
 DEFER_LOCK_TIMEOUT = "5s"
+INDEX_BUILD_MEMORY = "256MB"
 # CONVERSATION_ARCHIVE_DAYS' default, for callers without settings at hand.
 DEFAULT_ARCHIVE_DAYS = 7
 
@@ -143,6 +144,8 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
         _defer_message_indexes(postgres)
     threads = _sync_messages(postgres, report, state, params, mode, bulk)
     with postgres.begin() as conn:  # whichever sync runs after a bulk load's rows are in
+        # the whole mirror's entries sorted in memory rather than in temporary files
+        conn.execute(sa.text("SELECT set_config('maintenance_work_mem', :m, true)"), {"m": INDEX_BUILD_MEMORY})
         conn.execute(_sql("restore_message_indexes.sql"))
     threads |= _sync_assignments(postgres, report, state, params)
     if mode != "incremental":

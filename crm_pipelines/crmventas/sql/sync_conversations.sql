@@ -62,6 +62,9 @@ attributed AS (
     FROM named AS n
     WHERE m.conversation_id = n.id
       AND m.sender_type = 'seller'
+      -- the slice's bounds again: read through the index, not the whole mirror for each slice
+      AND (CAST(:from_thread AS uuid) IS NULL OR m.conversation_id >= CAST(:from_thread AS uuid))
+      AND (CAST(:to_thread AS uuid) IS NULL OR m.conversation_id < CAST(:to_thread AS uuid))
       AND m.seller_id IS DISTINCT FROM coalesce(m.row_assignee, coalesce(n.row_assignee, n.lead_assignee))
     RETURNING 1
 )
