@@ -1,0 +1,101 @@
+"""The first sync is a bulk load (crm_pipelines/crmventas/sync.py): chat_messages by id ranges,
+the messages mirror's secondary indexes dropped while it loads and built after. Interrupted
+midway, it leaves its watermark and the indexes' definitions behind; the next sync resumes from
+the watermark, builds the indexes again, and gives the mirrors an uninterrupted first sync gives.
+
+The day of test_crmventas_source.py: 7 chat_messages (ids 1-7), Carla's thread (1 customer,
+2 AI agent reply to 1, 3 Ana from the dashboard, 4 customer, 5 Ana) and Diego's (6 customer,
+7 automation). Ranges of one id: the AI reply's customer message lies in an earlier range.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from crm_pipelines.crmventas import sync as sync_module
+from crm_pipelines.crmventas.sync import sync
+from crm_pipelines.resources.build import build_postgres
+from crm_pipelines_tests.crmventas.test_crmventas_source import crm, write_the_day  # noqa: F401 (a fixture)
+
+MIRRORS = {"messages": "id", "conversations": "id", "leads": "id", "sellers": "id", "tenants": "id"}
+
+
+def mirrors(engine: sa.Engine) -> dict[str, list]:
+    with engine.connect() as conn:
+        return {table: [tuple(r) for r in conn.execute(sa.text(f"SELECT * FROM {table} ORDER BY {key}"))]
+                for table, key in MIRRORS.items()}
+
+
+def message_indexes(engine: sa.Engine) -> list[str]:
+    with engine.connect() as conn:
+        return sorted(conn.execute(sa.text(
+            "SELECT indexrelid::regclass::text FROM pg_index WHERE indrelid = 'messages'::regclass")).scalars())
+
+
+def state(engine: sa.Engine) -> dict[str, str]:
+    with engine.connect() as conn:
+        return dict(conn.execute(sa.text("SELECT source, watermark FROM crmventas_sync_state")).all())
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_an_interrupted_first_sync_resumed_gives_the_mirrors_of_an_uninterrupted_one(crm, monkeypatch):
+    w, settings, engine = crm
+    write_the_day(w)
+    postgres = build_postgres(settings)
+    indexes = message_indexes(engine)
+    assert len(indexes) > 1  # the primary key and secondary ones, to be dropped and built again
+
+    monkeypatch.setattr(sync_module, "BULK_ID_RANGE", 1)
+    real_sql, loads = sync_module._sql, []
+
+    def failing_on_the_fourth_range(name: str) -> sa.TextClause:
+        if name == "sync_messages.sql":
+            loads.append(name)
+            if len(loads) == 4:
+                raise Interrupted
+        return real_sql(name)
+
+    monkeypatch.setattr(sync_module, "_sql", failing_on_the_fourth_range)
+    with pytest.raises(Interrupted):
+        sync(postgres, settings.crm_timezone)
+    monkeypatch.setattr(sync_module, "_sql", real_sql)
+
+    left = state(engine)
+    assert left["chat_messages"] == "3"  # three ranges committed, each with its watermark
+    assert "sync" not in left  # the first sync has not finished: the next one is a bulk load again
+    assert message_indexes(engine) == ["messages_pkey"]
+    assert sorted(k.removeprefix("deferred_index:") for k in left if k.startswith("deferred_index:")) \
+        == [i for i in indexes if i != "messages_pkey"]
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM messages")).scalar() == 3
+        assert conn.execute(sa.text("SELECT count(*) FROM conversations")).scalar() == 0
+
+    resumed = sync(postgres, settings.crm_timezone)
+    assert resumed.read["chat_messages"] == 4  # ids 4-7, past the watermark
+    assert resumed.read["chat_messages_reread"] == 3  # the margin below it: ids 1-3, unchanged
+    assert resumed.written["messages"] == 4
+    assert resumed.written["conversations"] == 2
+    assert not any(k.startswith("deferred_index:") for k in resumed.watermarks)
+    assert message_indexes(engine) == indexes
+    assert not any(k.startswith("deferred_index:") for k in state(engine))
+    after_resume = mirrors(engine)
+    senders = {row[0]: row[3] for row in after_resume["messages"]}
+    assert senders == {1: "customer", 2: "bot", 3: "seller", 4: "customer", 5: "seller", 6: "customer", 7: "bot"}
+
+    with engine.begin() as conn:
+        conn.execute(sa.text("TRUNCATE messages, conversations, leads, sellers, tenants, crmventas_sync_state"))
+    monkeypatch.setattr(sync_module, "BULK_ID_RANGE", 200_000)
+    uninterrupted = sync(postgres, settings.crm_timezone)
+    assert uninterrupted.written["messages"] == 7 and uninterrupted.written["conversations"] == 2
+    assert mirrors(engine) == after_resume
+    assert message_indexes(engine) == indexes
+
+    full = sync(postgres, settings.crm_timezone, mode="full")  # a bulk load over full mirrors: nothing differs
+    assert full.written.get("messages", 0) == 0 and full.written.get("conversations", 0) == 0
+    assert full.written.get("leads", 0) == 0 and full.written.get("messages_attributed", 0) == 0
+    assert mirrors(engine) == after_resume
+    assert message_indexes(engine) == indexes
