@@ -30,6 +30,7 @@ caller's own start, else waits for the running one or runs one itself.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import time
 import uuid
 from collections.abc import Iterator, Sequence
@@ -305,7 +306,7 @@ def _rebuild_conversations(postgres: PostgresResource, report: SyncReport, mode:
         messages = conn.execute(_sql("last_ids.sql")).one().chat_messages or 0
     slices = max(1, -(-int(messages) // BULK_THREAD_SLICE_MESSAGES))
     bounds = [None, *(str(uuid.UUID(int=(i << 128) // slices)) for i in range(1, slices)), None]
-    for from_thread, to_thread in zip(bounds, bounds[1:]):
+    for from_thread, to_thread in itertools.pairwise(bounds):
         with postgres.begin() as conn:
             _no_jit(conn)
             conversations, attributed = conn.execute(_sql("sync_conversations.sql"), {

@@ -42,7 +42,7 @@ class Interrupted(Exception):
     pass
 
 
-def test_an_interrupted_first_sync_resumed_gives_the_mirrors_of_an_uninterrupted_one(crm, monkeypatch):
+def test_an_interrupted_first_sync_resumed_gives_the_mirrors_of_an_uninterrupted_one(crm, monkeypatch):  # noqa: F811 (the fixture)
     w, settings, engine = crm
     write_the_day(w)
     postgres = build_postgres(settings)
