@@ -140,7 +140,10 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
         report.add(report.read, "users" if table == "sellers" else "tenants", read)
         report.add(report.written, table, written)
 
+    into_empty = False
     if bulk:
+        with postgres.connect() as conn:
+            into_empty = conn.execute(_sql("messages_empty.sql")).scalar_one()
         state = _bulk_assignment_watermark(postgres, state, params, mode)
         _defer_message_indexes(postgres)
     threads = _sync_messages(postgres, report, state, params, mode, bulk)
@@ -149,7 +152,9 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
         conn.execute(sa.text("SELECT set_config('maintenance_work_mem', :m, true)"), {"m": INDEX_BUILD_MEMORY})
         conn.execute(_sql("restore_message_indexes.sql"))
     threads |= _sync_assignments(postgres, report, state, params)
-    if mode != "incremental":
+    # A full sync into an empty mirror has just read every row it holds: nothing to compare with
+    # CRM Ventas again (a reassignment since is an event the assignments above applied).
+    if mode != "incremental" and not into_empty:
         with postgres.begin() as conn:
             row = conn.execute(_sql("reconcile_messages.sql")).one()
         threads |= set(row.thread_ids or ())
