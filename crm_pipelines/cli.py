@@ -92,13 +92,11 @@ def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, max_dail
     """Fill the database with realistic, deterministic demo data."""
     import dataclasses
 
-    import sqlalchemy as sa
-
     from crm_pipelines.db.migrate import PreflightFailed, migrate
     from crm_pipelines.db.schemas import Schemas
     from crm_pipelines.db.unreachable import database_errors
     from crm_pipelines.demo.crmventas import seed_crmventas
-    from crm_pipelines.demo.seed import SeedError, seed_demo
+    from crm_pipelines.demo.seed import SeedError, count_tenants, seed_demo
     from crm_pipelines.resources.build import build_postgres
 
     settings = _settings()
@@ -118,9 +116,7 @@ def seed_demo_command(tenants: int, sellers: int, days: int, seed: int, max_dail
                                        "init-db` for the list): " + failed.problems[0]) from None
         if if_empty:
             with engine.connect() as conn:
-                # the CRM's own tenants: under crmventas `tenants` is our mirror
-                table = "crmventas_tenants" if settings.crm_source == "crmventas" else "tenants"
-                if conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar():
+                if count_tenants(conn, settings.crm_source):
                     click.echo("demo data already there (--if-empty): nothing to do")
                     return
         options = {"tenants": tenants, "sellers": sellers, "days": days, "seed": seed, "now": now,

@@ -29,6 +29,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # A checkout (editable install) keeps its instance in ./dagster_home; an installed package uses the
 # working directory's (containers set DAGSTER_HOME anyway).
 _DEFAULT_DAGSTER_HOME = (PROJECT_ROOT if (PROJECT_ROOT / "setup.py").exists() else Path.cwd()) / "dagster_home"
+# Also the CRM Ventas sync's default, for its callers without settings at hand.
+DEFAULT_CONVERSATION_ARCHIVE_DAYS = 7
 
 
 class SettingsError(ValueError):
@@ -224,7 +226,8 @@ class Settings:
     performance_alert_max_response_minutes: float = _setting(
         "PERFORMANCE_ALERT_MAX_RESPONSE_MINUTES", 30.0, _number(float, 0, min_exclusive=True))
     notification_retention_days: int = _setting("NOTIFICATION_RETENTION_DAYS", 7, _number(int, 1))
-    conversation_archive_days: int = _setting("CONVERSATION_ARCHIVE_DAYS", 7, _number(int, 1))
+    conversation_archive_days: int = _setting(
+        "CONVERSATION_ARCHIVE_DAYS", DEFAULT_CONVERSATION_ARCHIVE_DAYS, _number(int, 1))
     metrics_retention_days: int = _setting("METRICS_RETENTION_DAYS", 0, _number(int, 0))
     # Not in SPEC section 7 (it is silent on them); same convention as METRICS_RETENTION_DAYS.
     reports_retention_days: int = _setting("REPORTS_RETENTION_DAYS", 0, _number(int, 0))

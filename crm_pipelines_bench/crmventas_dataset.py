@@ -16,7 +16,6 @@ import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
@@ -25,7 +24,14 @@ from crm_pipelines.db.schemas import DEFAULT_SCHEMAS
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.demo.crmventas import seed_crmventas
 from crm_pipelines.resources.postgres import create_crm_engine
-from crm_pipelines_bench.dataset import SEED, _read_marker, _write_marker, ensure_database, plain_dsn
+from crm_pipelines_bench.dataset import (
+    SEED,
+    _read_marker,
+    _write_marker,
+    ensure_database,
+    plain_dsn,
+    seed_scale,
+)
 from crm_pipelines_bench.scales import Scale
 
 # Bump when this recipe changes, so old bench databases are rebuilt.
@@ -93,12 +99,8 @@ def prepare_crmventas_dataset(scale: Scale, dsn: str, timezone: str, *, rebuild:
 
 def _build(engine: sa.Engine, scale: Scale, timezone: str, wanted: dict, progress: bool) -> dict:
     _write_marker(engine, None)
-    tz = ZoneInfo(timezone)
-    today = datetime.now(tz).date()
-    data_now = datetime.combine(today, datetime.min.time(), tzinfo=tz)
-    result = seed_crmventas(engine, tenants=scale.tenants, sellers=scale.sellers, days=scale.days, seed=SEED,
-                            now=data_now, timezone=timezone, replace=True, progress=progress,
-                            max_daily_conversations=scale.max_daily_conversations)
+    data_now, result = seed_scale(engine, scale, timezone, seed_crmventas, progress)
+    today, tz = data_now.date(), data_now.tzinfo
     started = time.perf_counter()
     last_day = today - timedelta(days=1)
     held_back = []

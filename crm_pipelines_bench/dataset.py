@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +20,7 @@ import sqlalchemy as sa
 from crm_pipelines import cleanup
 from crm_pipelines.db.migrate import migrate
 from crm_pipelines.db.sql_files import load_sql
-from crm_pipelines.demo.seed import seed_demo
+from crm_pipelines.demo.seed import SeedResult, seed_demo
 from crm_pipelines.resources.postgres import create_crm_engine
 from crm_pipelines.settings import Settings
 from crm_pipelines_bench.scales import Scale
@@ -113,17 +114,25 @@ def prepare_dataset(scale: Scale, dsn: str, timezone: str, *, archive_days: int,
         engine.dispose()
 
 
+def seed_scale(engine: sa.Engine, scale: Scale, timezone: str, seeder: Callable[..., SeedResult],
+               progress: bool) -> tuple[datetime, SeedResult]:
+    """The data set's recipe through `seeder` (seed_demo, or seed_crmventas for the same rows in
+    CRM Ventas's shape): SEED and the scale's sizes, ending at local midnight of the build day, so
+    that every day of the set is complete and its metrics do not depend on when the benchmark runs
+    (a cut-off of "now" would). Returns that end and the seed's result."""
+    tz = ZoneInfo(timezone)
+    data_now = datetime.combine(datetime.now(tz).date(), datetime.min.time(), tzinfo=tz)
+    result = seeder(engine, tenants=scale.tenants, sellers=scale.sellers, days=scale.days, seed=SEED,
+                    now=data_now, timezone=timezone, replace=True, progress=progress,
+                    max_daily_conversations=scale.max_daily_conversations)
+    return data_now, result
+
+
 def _build(engine: sa.Engine, scale: Scale, timezone: str, archive_days: int, wanted: dict,
            progress: bool) -> dict:
     _write_marker(engine, None)
-    # The data ends at local midnight of the build day: every day of the set is complete, so
-    # its metrics do not depend on when the benchmark runs (a cut-off of "now" would).
-    tz = ZoneInfo(timezone)
-    today = datetime.now(tz).date()
-    data_now = datetime.combine(today, datetime.min.time(), tzinfo=tz)
-    result = seed_demo(engine, tenants=scale.tenants, sellers=scale.sellers, days=scale.days, seed=SEED,
-                       now=data_now, timezone=timezone, replace=True, progress=progress,
-                       max_daily_conversations=scale.max_daily_conversations)
+    data_now, result = seed_scale(engine, scale, timezone, seed_demo, progress)
+    today, tz = data_now.date(), data_now.tzinfo
     started = time.perf_counter()
     archived = archive_idle_conversations(engine, data_now - timedelta(days=archive_days))
     # Visibility map and statistics, as on a CRM database that autovacuum has caught up with.

@@ -42,6 +42,7 @@ import sqlalchemy as sa
 
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.resources.postgres import PostgresResource
+from crm_pipelines.settings import DEFAULT_CONVERSATION_ARCHIVE_DAYS
 
 MODES = ("incremental", "reconcile", "full")
 SYNC_LOCK_KEY = 72_617_002  # any fixed number: one sync at a time per database
@@ -63,8 +64,6 @@ DEFERRED_INDEX = "deferred_index:"
 DEFER_LOCK_TIMEOUT = "5s"
 INDEX_BUILD_MEMORY = "256MB"
 BULK_WORK_MEMORY = "64MB"
-# CONVERSATION_ARCHIVE_DAYS' default, for callers without settings at hand.
-DEFAULT_ARCHIVE_DAYS = 7
 
 
 @dataclass
@@ -105,7 +104,7 @@ def read_state(postgres: PostgresResource) -> dict[str, tuple[str, datetime]]:
 
 
 def ensure_fresh(postgres: PostgresResource, timezone_name: str, since: datetime,
-                 archive_days: int = DEFAULT_ARCHIVE_DAYS) -> SyncReport | None:
+                 archive_days: int = DEFAULT_CONVERSATION_ARCHIVE_DAYS) -> SyncReport | None:
     """Mirrors no older than `since`: None when a sync that started after it already finished."""
     with sync_lock(postgres):
         last = read_state(postgres).get("sync")
@@ -115,7 +114,7 @@ def ensure_fresh(postgres: PostgresResource, timezone_name: str, since: datetime
 
 
 def sync(postgres: PostgresResource, timezone_name: str, mode: str = "incremental",
-         archive_days: int = DEFAULT_ARCHIVE_DAYS) -> SyncReport:
+         archive_days: int = DEFAULT_CONVERSATION_ARCHIVE_DAYS) -> SyncReport:
     """`archive_days`: CONVERSATION_ARCHIVE_DAYS, after which a quiet thread is mirrored `archived`."""
     if mode not in MODES:
         raise ValueError(f"sync mode {mode!r} is not one of {', '.join(MODES)}")

@@ -34,7 +34,7 @@ CRM_TABLES = ("lead_status_history", "lead_notes", "lead_tasks", "seller_agenda_
 # Ours: the mirrors and what the pipelines derived from the previous data.
 MIRROR_TABLES = ("messages", "leads", "conversations", "sellers", "tenants", "crmventas_sync_state")
 COUNTED = {
-    "tenants": "SELECT count(*) FROM crmventas_tenants",
+    "tenants": f"SELECT count(*) FROM {spec_seed.TENANTS['crmventas']}",
     "users": "SELECT count(*) FROM users",
     "chat_messages": "SELECT count(*) FROM chat_messages",
     "threads": "SELECT count(*) FROM (SELECT DISTINCT tenant_id, from_number FROM chat_messages) AS t",
@@ -55,7 +55,7 @@ def seed_crmventas(engine: sa.Engine, *, tenants: int, sellers: int, days: int, 
     ours = ", ".join(f"{schemas.pipelines}.{t}" for t in MIRROR_TABLES + spec_seed.DERIVED_TABLES
                      if t != "notifications")
     with engine.begin() as conn:
-        existing = conn.execute(sa.text(COUNTED["tenants"])).scalar()
+        existing = spec_seed.count_tenants(conn, "crmventas")
         if existing and not replace:
             raise spec_seed.SeedError(
                 f"the database already has {existing} tenants; pass --replace to wipe them and every CRM "

@@ -57,6 +57,15 @@ def check_params(*, tenants: int, sellers: int, days: int, seed: int, now: datet
             "now": now.isoformat(), "tz": timezone, "max_daily_conversations": max_daily_conversations}
 
 
+# The CRM's own tenants per CRM_SOURCE: under crmventas `tenants` is our mirror, the CRM's are
+# read through the crmventas_tenants view.
+TENANTS = {"spec": "tenants", "crmventas": "crmventas_tenants"}
+
+
+def count_tenants(conn: sa.Connection, source: str = "spec") -> int:
+    return conn.execute(sa.text(f"SELECT count(*) FROM {TENANTS[source]}")).scalar()
+
+
 def seed_demo(engine: sa.Engine, *, tenants: int, sellers: int, days: int, seed: int, now: datetime,
               timezone: str, replace: bool = False, progress: bool = True,
               max_daily_conversations: int = DEFAULT_MAX_DAILY_CONVERSATIONS) -> SeedResult:
@@ -64,7 +73,7 @@ def seed_demo(engine: sa.Engine, *, tenants: int, sellers: int, days: int, seed:
                           max_daily_conversations=max_daily_conversations)
     started = time.perf_counter()
     with engine.begin() as conn:
-        existing = conn.execute(sa.text("SELECT count(*) FROM tenants")).scalar()
+        existing = count_tenants(conn)
         if existing and not replace:
             raise SeedError(f"the database already has {existing} tenants; pass --replace to wipe them "
                             "and every CRM and pipeline table (only ever on a demo database)")
