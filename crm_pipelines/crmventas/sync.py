@@ -135,7 +135,7 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
     params = {"now": started, "timezone": timezone_name}
 
     for table, statement in (("tenants", "sync_tenants.sql"), ("sellers", "sync_sellers.sql")):
-        with postgres.begin() as conn:
+        with _transaction(postgres) as conn:
             read, written = conn.execute(_sql(statement), params).one()
         report.add(report.read, "users" if table == "sellers" else "tenants", read)
         report.add(report.written, table, written)
@@ -147,7 +147,7 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
         state = _bulk_assignment_watermark(postgres, state, params, mode)
         _defer_message_indexes(postgres)
     threads = _sync_messages(postgres, report, state, params, mode, bulk)
-    with postgres.begin() as conn:  # whichever sync runs after a bulk load's rows are in
+    with _transaction(postgres) as conn:  # whichever sync runs after a bulk load's rows are in
         # the whole mirror's entries sorted in memory rather than in temporary files
         conn.execute(sa.text("SELECT set_config('maintenance_work_mem', :m, true)"), {"m": INDEX_BUILD_MEMORY})
         conn.execute(_sql("restore_message_indexes.sql"))
@@ -155,7 +155,7 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
     # A full sync into an empty mirror has just read every row it holds: nothing to compare with
     # CRM Ventas again (a reassignment since is an event the assignments above applied).
     if mode != "incremental" and not into_empty:
-        with postgres.begin() as conn:
+        with _transaction(postgres) as conn:
             row = conn.execute(_sql("reconcile_messages.sql")).one()
         threads |= set(row.thread_ids or ())
         report.add(report.corrected, "messages_reassigned", row.reassigned)
@@ -174,11 +174,11 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
     else:
         _sync_conversations(postgres, report, threads | lead_threads, mode, cutoff)
     if cutoff is not None:
-        with postgres.begin() as conn:
+        with _transaction(postgres) as conn:
             report.add(report.written, "conversations_archived",
                        conn.execute(_sql("archive_idle_threads.sql"), {"archive_cutoff": cutoff}).scalar_one())
 
-    with postgres.begin() as conn:
+    with _transaction(postgres) as conn:
         conn.execute(_sql("state_write.sql"), {"source": "sync", "watermark": mode, "synced_at": started})
     report.seconds = round(time.perf_counter() - clock, 3)
     report.watermarks = {source: wm for source, (wm, _) in read_state(postgres).items()
@@ -201,7 +201,7 @@ def _bulk_assignment_watermark(postgres: PostgresResource, state: dict, params: 
     if last_event is None:
         return state
     if mode == "incremental":
-        with postgres.begin() as conn:
+        with _transaction(postgres) as conn:
             conn.execute(_sql("state_write.sql"), {"source": "system_events", "watermark": str(last_event),
                                                    "synced_at": params["now"]})
     return {**state, "system_events": (str(last_event), params["now"])}
@@ -211,7 +211,7 @@ def _defer_message_indexes(postgres: PostgresResource) -> None:
     """An empty messages mirror's secondary indexes dropped for the bulk load, to be built again
     after it; skipped (the load keeps them) when a reader holds the table past DEFER_LOCK_TIMEOUT."""
     try:
-        with postgres.begin() as conn:
+        with _transaction(postgres) as conn:
             conn.execute(sa.text("SELECT set_config('lock_timeout', :t, true)"), {"t": DEFER_LOCK_TIMEOUT})
             conn.execute(_sql("defer_message_indexes.sql"))
     except sa.exc.OperationalError as error:
@@ -219,13 +219,20 @@ def _defer_message_indexes(postgres: PostgresResource) -> None:
             raise
 
 
-def _bulk_settings(conn: sa.Connection) -> None:
-    """For one bulk statement's transaction. No JIT: its estimated cost (the sender mapping's
-    subplans, counted for every row) crosses jit_above_cost, and compiling takes longer than the
-    per-row work it would speed up. More work_mem: a range's rows, read three times, and a
-    slice's sort by thread stay in memory instead of temporary files."""
-    conn.execute(sa.text("SELECT set_config('jit', 'off', true), set_config('work_mem', :m, true)"),
-                 {"m": BULK_WORK_MEMORY})
+@contextlib.contextmanager
+def _transaction(postgres: PostgresResource, *, bulk: bool = False) -> Iterator[sa.Connection]:
+    """One of the sync's transactions, without JIT. Its statements are short (a quarter hour's
+    rows, a batch of ids) but their estimated costs grow with the tables: at the bench's large
+    scale the incremental message upsert and the threads' recomputation crossed jit_above_cost
+    and jit_optimize_above_cost, and compiling took longer than the statements' own work (a
+    quarter hour's sync 0.9 to 1.3 s with JIT, 0.6 s without). A bulk statement (`bulk`) also
+    gets more work_mem: a range's rows, read three times, and a slice's sort by thread stay in
+    memory instead of temporary files."""
+    with postgres.begin() as conn:
+        conn.execute(sa.text("SELECT set_config('jit', 'off', true), "
+                             "set_config('work_mem', coalesce(:m, current_setting('work_mem')), true)"),
+                     {"m": BULK_WORK_MEMORY if bulk else None})
+        yield conn
 
 
 def _sync_messages(postgres: PostgresResource, report: SyncReport, state: dict, params: dict[str, Any],
@@ -246,9 +253,7 @@ def _sync_messages(postgres: PostgresResource, report: SyncReport, state: dict, 
     for after, only_missing in passes:
         while not bulk or after < last_id:
             upto = after + BULK_ID_RANGE if bulk else None
-            with postgres.begin() as conn:
-                if bulk:
-                    _bulk_settings(conn)
+            with _transaction(postgres, bulk=bulk) as conn:
                 got = conn.execute(_sql("sync_messages.sql"), {
                     **params, "after_id": after, "upto_id": upto, "batch": BULK_ID_RANGE if bulk else MESSAGE_BATCH,
                     "only_missing": only_missing, "start_watermark": start_watermark,
@@ -278,7 +283,7 @@ def _sync_assignments(postgres: PostgresResource, report: SyncReport, state: dic
     the watermark whose rows changed (the others were applied by an earlier sync; recomputing
     them would cost every sync a thousand threads for nothing)."""
     watermark = int(state.get("system_events", ("0",))[0])
-    with postgres.begin() as conn:
+    with _transaction(postgres) as conn:
         found = conn.execute(_sql("reassigned_threads.sql"), {"after_id": max(0, watermark - ID_MARGIN),
                                                               "watermark": watermark}).one()
         threads = list(found.thread_ids or ())
@@ -296,7 +301,7 @@ def _sync_assignments(postgres: PostgresResource, report: SyncReport, state: dic
 def _sync_conversations(postgres: PostgresResource, report: SyncReport, threads: set, mode: str,
                         archive_cutoff: datetime | None) -> None:
     for chunk in _chunks(sorted(threads), ID_BATCH):
-        with postgres.begin() as conn:
+        with _transaction(postgres) as conn:
             conversations, attributed = conn.execute(_sql("sync_conversations.sql"), {
                 "ids": chunk, "from_thread": None, "to_thread": None, "archive_cutoff": archive_cutoff}).one()
         report.add(report.written, "conversations", conversations)
@@ -315,8 +320,7 @@ def _rebuild_conversations(postgres: PostgresResource, report: SyncReport, mode:
     slices = max(1, -(-int(messages) // BULK_THREAD_SLICE_MESSAGES))
     bounds = [None, *(str(uuid.UUID(int=(i << 128) // slices)) for i in range(1, slices)), None]
     for from_thread, to_thread in itertools.pairwise(bounds):
-        with postgres.begin() as conn:
-            _bulk_settings(conn)
+        with _transaction(postgres, bulk=True) as conn:
             conversations, attributed = conn.execute(_sql("sync_conversations.sql"), {
                 "ids": None, "from_thread": from_thread, "to_thread": to_thread,
                 "archive_cutoff": archive_cutoff}).one()
@@ -330,7 +334,7 @@ def _sync_leads(postgres: PostgresResource, report: SyncReport, state: dict, par
     in a bulk load, which recomputes every thread)."""
     if mode == "incremental":
         since = datetime.fromisoformat(state.get("leads", (EPOCH.isoformat(),))[0]) - TIME_MARGIN
-        with postgres.connect() as conn:
+        with _transaction(postgres) as conn:
             changed = conn.execute(_sql("changed_leads.sql"), {"since": since, "thread_ids": sorted(threads)}).one()
             # a bulk load names no threads: every lead instead (its watermark still the changes')
             everyone = conn.execute(_sql("all_ids.sql")).one().lead_ids if bulk else None
@@ -343,9 +347,7 @@ def _sync_leads(postgres: PostgresResource, report: SyncReport, state: dict, par
         report.add(report.read, "lead_changes", len(ids))
     lead_threads: set = set()
     for chunk in _chunks(ids, ID_BATCH):
-        with postgres.begin() as conn:
-            if bulk:
-                _bulk_settings(conn)
+        with _transaction(postgres, bulk=bulk) as conn:
             written, deleted = conn.execute(_sql("sync_leads.sql"), {**params, "ids": chunk}).one()
             if not bulk:
                 lead_threads.update(conn.execute(_sql("lead_threads.sql"), {"ids": chunk}).scalars())
@@ -355,7 +357,7 @@ def _sync_leads(postgres: PostgresResource, report: SyncReport, state: dict, par
     if newest is not None:
         previous = state.get("leads", (EPOCH.isoformat(),))[0]
         mark = max(datetime.fromisoformat(previous), newest) if mode == "incremental" else newest
-        with postgres.begin() as conn:
+        with _transaction(postgres) as conn:
             conn.execute(_sql("state_write.sql"), {"source": "leads", "watermark": mark.isoformat(),
                                                    "synced_at": params["now"]})
     return lead_threads
