@@ -15,6 +15,7 @@ import dagster as dg
 from pydantic import Field
 
 from crm_pipelines.cleanup.batches import BatchStats, run_in_batches
+from crm_pipelines.cleanup.conversation_counts import recount_conversation_counts
 from crm_pipelines.cleanup.partition_status import removed_partitions
 from crm_pipelines.cleanup.plan import CleanupPlan
 from crm_pipelines.cleanup.redis_cache import remove_stale_metric_keys
@@ -121,8 +122,8 @@ def rebuild_conversation_counts(
     context: dg.OpExecutionContext, plan: CleanupPlan, postgres: PostgresResource
 ) -> dg.Output[int]:
     with retry_only_transient(), postgres.begin() as conn:
-        conn.execute(_sql("lock_conversation_counts.sql"))
-        keys, folded, corrected = conn.execute(_sql("rebuild_conversation_counts.sql")).one()
+        recount = recount_conversation_counts(conn)
+    keys, folded, corrected = recount.keys, recount.rows_folded, recount.corrected
     if corrected:
         # Only a bypassed trigger leaves a wrong count: seller_metrics computed since then
         # carried a wrong conversations_total for these sellers (fixed by re-materializing).

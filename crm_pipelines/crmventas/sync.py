@@ -40,6 +40,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from crm_pipelines.cleanup.conversation_counts import recount_conversation_counts, vacuum_conversation_counts
 from crm_pipelines.db.sql_files import load_sql
 from crm_pipelines.resources.postgres import PostgresResource
 from crm_pipelines.settings import DEFAULT_CONVERSATION_ARCHIVE_DAYS
@@ -171,6 +172,10 @@ def _sync_locked(postgres: PostgresResource, timezone_name: str, mode: str, arch
         cutoff = conn.execute(_sql("archive_cutoff.sql"), {"archive_days": archive_days}).scalar()
     if bulk:
         _rebuild_conversations(postgres, report, mode, cutoff)
+        # the slices' trigger rows folded now, not at the next hourly cleanup (conversation_counts.py)
+        with _transaction(postgres) as conn:
+            report.add(report.written, "conversation_counts_folded", recount_conversation_counts(conn).rows_folded)
+        vacuum_conversation_counts(postgres.engine)
     else:
         _sync_conversations(postgres, report, threads | lead_threads, mode, cutoff)
     if cutoff is not None:

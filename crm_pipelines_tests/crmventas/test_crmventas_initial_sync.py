@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from crm_pipelines.crmventas import sync as sync_module
 from crm_pipelines.crmventas.sync import sync
 from crm_pipelines.resources.build import build_postgres
-from crm_pipelines_tests.crmventas.test_crmventas_source import crm, write_the_day  # noqa: F401 (a fixture)
+from crm_pipelines_tests.crmventas.test_crmventas_source import P4, at, crm, write_the_day  # noqa: F401 (a fixture)
 
 MIRRORS = {"messages": "id", "conversations": "id", "leads": "id", "sellers": "id", "tenants": "id"}
 
@@ -137,3 +137,27 @@ def test_a_bulk_loads_thread_slice_is_not_estimated_at_one_row_by_an_analyzed_mi
     scans = _scans_by_thread(plan)
     assert len(scans) == 2  # the threads' messages, and the seller rows to attribute
     assert [scan["Plan Rows"] > 10 for scan in scans] == [True, True], scans
+
+
+def test_a_bulk_load_leaves_one_conversation_count_per_seller_and_month(crm, monkeypatch):  # noqa: F811 (the fixture)
+    """Each thread slice of a bulk load is one statement, and the count trigger adds a row per
+    (seller, month) it touched: slices of one message leave a row per thread here (at 29.7
+    million messages, 1.2 million rows that made seller_metrics 4x slower until the next hourly
+    cleanup). The load folds them before it ends, to the counts of the mirrored conversations."""
+    w, settings, engine = crm
+    people = write_the_day(w)
+    # Félix writes and his thread goes to Ana: her second thread of the month, in another slice
+    w.customer_writes(people["tenant"], P4, at("12:00"), "wamid.f1")
+    w.assign(people["tenant"], P4, people["Ana"], at("12:05"))
+    monkeypatch.setattr(sync_module, "BULK_THREAD_SLICE_MESSAGES", 1)
+    report = sync(build_postgres(settings), settings.crm_timezone)
+    with engine.connect() as conn:
+        counts = conn.execute(sa.text(
+            "SELECT tenant_id, seller_id, month, conversations FROM seller_conversation_counts "
+            "ORDER BY tenant_id, seller_id, month")).all()
+        expected = conn.execute(sa.text(
+            "SELECT tenant_id, assigned_seller_id, crm_pipelines_conversation_month(created_at), count(*) "
+            "FROM conversations WHERE assigned_seller_id IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3")).all()
+    assert [tuple(row) for row in counts] == [tuple(row) for row in expected]
+    assert sorted(row.conversations for row in counts) == [1, 2]  # Diego's for Bruno; Carla's and Félix's for Ana
+    assert report.written["conversation_counts_folded"] > len(counts)  # the slices' rows, before the fold
