@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from crm_pipelines.crmventas import sync as sync_module
 from crm_pipelines.crmventas.sync import sync
 from crm_pipelines.resources.build import build_postgres
-from crm_pipelines_tests.crmventas.test_crmventas_source import P4, at, crm, write_the_day  # noqa: F401 (a fixture)
+from crm_pipelines_tests.crmventas.test_crmventas_source import P3, P4, P5, at, crm, write_the_day  # noqa: F401 (a fixture)
 
 MIRRORS = {"messages": "id", "conversations": "id", "leads": "id", "sellers": "id", "tenants": "id"}
 
@@ -161,3 +161,27 @@ def test_a_bulk_load_leaves_one_conversation_count_per_seller_and_month(crm, mon
     assert [tuple(row) for row in counts] == [tuple(row) for row in expected]
     assert sorted(row.conversations for row in counts) == [1, 2]  # Diego's for Bruno; Carla's and Félix's for Ana
     assert report.written["conversation_counts_folded"] > len(counts)  # the slices' rows, before the fold
+
+
+def test_an_incremental_sync_archives_the_threads_time_left_idle(crm):  # noqa: F811 (the fixture)
+    """A message eight days later moves the newest mirrored message past CONVERSATION_ARCHIVE_DAYS
+    (7) from the day's threads: Carla's and Diego's (last customer or seller message that day) and
+    Elena's (an automation alone: no such message, so its first one counts) become archived; the
+    new thread stays active."""
+    w, settings, engine = crm
+    people = write_the_day(w)
+    w.automation_sends(people["tenant"], P3, at("12:00"))
+    postgres = build_postgres(settings)
+    sync(postgres, settings.crm_timezone)
+    with engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT count(*) FROM conversations WHERE status = 'active'")).scalar() == 3
+
+    w.customer_writes(people["tenant"], P5, at("09:00", "2026-03-18"), "wamid.later")
+    report = sync(postgres, settings.crm_timezone)
+    # Carla's thread is recomputed anyway (her lead's status change is re-read in the leads
+    # watermark's margin) and archived there; the other two by time alone
+    assert (report.written["conversations"], report.written["conversations_archived"]) == (2, 2)
+    with engine.connect() as conn:
+        statuses = dict(conn.execute(sa.text("SELECT customer_phone, status FROM conversations")).all())
+    assert statuses == {"+549110000001": "archived", "+549110000002": "archived", "+549110000003": "archived",
+                        "+549110000005": "active"}
