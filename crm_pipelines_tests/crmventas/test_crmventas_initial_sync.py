@@ -118,7 +118,7 @@ def test_a_bulk_loads_thread_slice_is_not_estimated_at_one_row_by_an_analyzed_mi
     a nested loop of every seller row of the slice over its threads: at 29.7 million messages,
     minutes a slice. Bounded by subselects, the estimate is the planner's default share of the
     mirror: 0.5% of its 6,000 rows here, about 30, where constants gave 1."""
-    _, settings, engine = crm
+    _, _, engine = crm
     with engine.begin() as conn:  # 6,000 rows over 1,000 threads, half of them sellers'
         conn.execute(sa.text(
             "INSERT INTO messages (id, tenant_id, conversation_id, sender_type, body, created_at, from_number) "
